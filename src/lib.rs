@@ -1,0 +1,19 @@
+//! `pm` — post-mortems as code.
+//!
+//! The library owns every piece of work; the binary in `main.rs` only calls [`cli::main`].
+//! Data flows one way: files → [`report`] (the typed model) → commands; configuration comes from
+//! [`config`]; file names and slugs from [`layout`]; embedded templates and schemas from
+//! [`templates`] and [`schema`]. Only [`cli`] prints.
+
+pub mod cli;
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod layout;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod span;
+pub mod templates;
+
+pub use error::{Error, Result};

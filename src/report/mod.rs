@@ -1,0 +1,331 @@
+//! Loading one file into the typed [`Report`]: front matter split with line offsets, Markdown
+//! parsed once into sections, the timeline, the 5 Whys and root cause, lessons learned and
+//! action items. Every element keeps its position in the whole file. Loading never panics and
+//! reads the file once; a file that cannot be a report is a [`LoadError`], not a crash.
+
+pub mod actions;
+pub mod front_matter;
+mod parse;
+pub mod rca;
+pub mod sections;
+pub mod table;
+pub mod time;
+pub mod timeline;
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use serde::Serialize;
+
+pub use actions::{ActionItem, ActionStatus, ActionTable};
+pub use front_matter::{FrontMatter, FrontMatterError, FrontMatterErrorKind, Status};
+pub use rca::{Labelled, Lesson, LessonKind, Why};
+pub use sections::{Section, SectionCatalog, SectionKind};
+pub use table::Cell;
+pub use timeline::{Timeline, TimelineRow};
+
+use crate::config::Config;
+use crate::span::{LineIndex, Span, saturate};
+
+/// What loading needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Files larger than this many bytes are not read.
+    pub max_file_size: u64,
+    pub sections: SectionCatalog,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self::new(&Config::default())
+    }
+}
+
+impl LoadOptions {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            max_file_size: config.reports.max_file_size,
+            sections: SectionCatalog::new(&config.sections),
+        }
+    }
+}
+
+/// One post-mortem report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub path: PathBuf,
+    /// The whole text (a UTF-8 BOM removed).
+    #[serde(skip)]
+    pub source: String,
+    #[serde(skip)]
+    lines: LineIndex,
+    pub front_matter: Result<FrontMatter, FrontMatterError>,
+    /// The first level-1 heading (`# Title`), if any.
+    pub heading: Option<Labelled>,
+    /// Level-2 sections in file order.
+    pub sections: Vec<Section>,
+    /// The first table of the (first) Timeline section.
+    pub timeline: Option<Timeline>,
+    /// `Why N?` items of the (first) Root Cause Analysis section.
+    pub whys: Vec<Why>,
+    /// The explicit root cause statement.
+    pub root_cause: Option<Labelled>,
+    /// Items of the (first) Lessons Learned section.
+    pub lessons: Vec<Lesson>,
+    /// The action items table of the (first) Action Items section.
+    pub actions: Option<ActionTable>,
+    /// HTML comments (`<!-- … -->`), e.g. `pm-ignore` directives and template guidance.
+    pub comments: Vec<Labelled>,
+}
+
+/// The incident's milestones from the front matter, and the durations derived from T-0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Milestones {
+    pub started: Option<DateTime<FixedOffset>>,
+    pub detected: Option<DateTime<FixedOffset>>,
+    pub mitigated: Option<DateTime<FixedOffset>>,
+    pub resolved: Option<DateTime<FixedOffset>>,
+}
+
+impl Milestones {
+    fn since_start(&self, t: Option<DateTime<FixedOffset>>) -> Option<TimeDelta> {
+        Some(t? - self.started?)
+    }
+
+    /// Time to detect: detected − started.
+    pub fn ttd(&self) -> Option<TimeDelta> {
+        self.since_start(self.detected)
+    }
+
+    /// Time to mitigate: mitigated − started.
+    pub fn ttm(&self) -> Option<TimeDelta> {
+        self.since_start(self.mitigated)
+    }
+
+    /// Time to resolve: resolved − started.
+    pub fn ttr(&self) -> Option<TimeDelta> {
+        self.since_start(self.resolved)
+    }
+}
+
+impl Report {
+    /// Reads and parses a report. The file is read once, up to the size limit.
+    pub fn load(path: &Path, options: &LoadOptions) -> Result<Self, LoadError> {
+        let fail = |kind| LoadError {
+            path: path.to_owned(),
+            kind,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
+        if meta.is_dir() {
+            return Err(fail(LoadErrorKind::Directory));
+        }
+        let limit = options.max_file_size;
+        if meta.len() > limit {
+            return Err(fail(LoadErrorKind::TooLarge {
+                size: meta.len(),
+                limit,
+            }));
+        }
+        let file = std::fs::File::open(path).map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
+        if bytes.len() as u64 > limit {
+            return Err(fail(LoadErrorKind::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            }));
+        }
+        Self::from_bytes(path, &bytes, options)
+    }
+
+    /// Parses a report from bytes already read (the index version of a staged file, a test).
+    pub fn from_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Self, LoadError> {
+        let fail = |kind| LoadError {
+            path: path.to_owned(),
+            kind,
+        };
+        if bytes.len() as u64 > options.max_file_size {
+            return Err(fail(LoadErrorKind::TooLarge {
+                size: bytes.len() as u64,
+                limit: options.max_file_size,
+            }));
+        }
+        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+            return Err(fail(LoadErrorKind::Binary {
+                span: byte_span(bytes, nul),
+            }));
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(fail(LoadErrorKind::NotUtf8 {
+                    span: byte_span(bytes, e.valid_up_to()),
+                }));
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Ok(parse::parse(path, text, options))
+    }
+
+    /// The text of a 1-based line (without its line ending).
+    pub fn line(&self, line: u32) -> Option<&str> {
+        self.lines.line_text(&self.source, line)
+    }
+
+    /// The front matter, when it parsed.
+    pub fn meta(&self) -> Option<&FrontMatter> {
+        self.front_matter.as_ref().ok()
+    }
+
+    /// The review status; `None` when it cannot be read (rules then judge the report as final).
+    pub fn status(&self) -> Option<Status> {
+        self.meta().and_then(|m| m.status)
+    }
+
+    /// The milestones of the front matter.
+    pub fn milestones(&self) -> Milestones {
+        let Some(m) = self.meta() else {
+            return Milestones::default();
+        };
+        Milestones {
+            started: m.started_at.map(|t| t.at),
+            detected: m.detected_at.map(|t| t.at),
+            mitigated: m.mitigated_at.map(|t| t.at),
+            resolved: m.resolved_at.map(|t| t.at),
+        }
+    }
+
+    /// The first section of a kind.
+    pub fn section(&self, kind: &SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind.as_ref() == Some(kind))
+    }
+
+    /// The report's id: the front matter `id`, else the name of its folder (folder layout, where
+    /// the file is `report.md`) or of the file without `.md`.
+    pub fn id(&self, file_name: &str) -> String {
+        if let Some(id) = self
+            .meta()
+            .and_then(|m| m.id.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            return id.to_owned();
+        }
+        default_id(&self.path, file_name)
+    }
+}
+
+/// The id a report without an `id` key gets from its path.
+pub fn default_id(path: &Path, file_name: &str) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == file_name
+        && let Some(dir) = path.parent().and_then(Path::file_name)
+    {
+        return dir.to_string_lossy().into_owned();
+    }
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or(name)
+}
+
+/// Line and column of a byte offset in bytes that may not be valid UTF-8 past it.
+fn byte_span(bytes: &[u8], offset: usize) -> Span {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Span::new(saturate(line), saturate(column))
+}
+
+/// A file that cannot be loaded as a report (PM000).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {kind}", path.display())]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub kind: LoadErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// The operating system refused (missing, permissions, broken symlink, …).
+    Io(String),
+    Directory,
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// Contains a NUL byte.
+    Binary {
+        span: Span,
+    },
+    NotUtf8 {
+        span: Span,
+    },
+}
+
+impl LoadError {
+    /// Where in the file the problem is (line 1 when it is about the whole file).
+    pub fn span(&self) -> Span {
+        match self.kind {
+            LoadErrorKind::Binary { span } | LoadErrorKind::NotUtf8 { span } => span,
+            _ => Span::default(),
+        }
+    }
+
+    /// How to fix it.
+    pub fn help(&self) -> &'static str {
+        match self.kind {
+            LoadErrorKind::Io(_) => {
+                "check that the file exists and is readable (a broken symlink points nowhere)"
+            }
+            LoadErrorKind::Directory => "pass the report's file (e.g. report.md), not its folder",
+            LoadErrorKind::TooLarge { .. } => {
+                "move large logs and exports into files beside the report and link them, or raise `reports.max_file_size` in pm.toml"
+            }
+            LoadErrorKind::Binary { .. } => {
+                "a report must be a Markdown text file; binary artifacts belong beside it, linked"
+            }
+            LoadErrorKind::NotUtf8 { .. } => {
+                "save the file as UTF-8 (most editors have an encoding option)"
+            }
+        }
+    }
+}
+
+impl fmt::Display for LoadErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the file: {e}"),
+            Self::Directory => f.write_str("is a directory, not a report file"),
+            Self::TooLarge { size, limit } => write!(
+                f,
+                "the file is {:.1} MiB, over the {:.1} MiB limit",
+                *size as f64 / 1_048_576.0,
+                *limit as f64 / 1_048_576.0
+            ),
+            Self::Binary { span } => write!(
+                f,
+                "the file is binary (a NUL byte at {span}), not Markdown text"
+            ),
+            Self::NotUtf8 { span } => {
+                write!(f, "the file is not UTF-8 text (an invalid byte at {span})")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,638 @@
+//! The one place that walks comrak's syntax tree: it turns the Markdown of a report into the
+//! model's sections, timeline, whys, root cause, lessons, action items and comments. The arena
+//! lives only for the length of [`parse`]; everything kept is owned data with positions.
+//!
+//! Hostile Markdown can nest blocks very deeply, so nothing here recurses over the tree: it uses
+//! comrak's iterative traversals or looks at a fixed depth.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options, parse_document};
+
+use super::actions::{ActionColumn, ActionItem, ActionStatus, ActionTable};
+use super::front_matter::{self, FrontMatter, FrontMatterError, FrontMatterErrorKind};
+use super::rca::{Labelled, Lesson, LessonKind, Why, parse_why, strip_label};
+use super::sections::{Section, SectionKind, normalize_heading};
+use super::table::{Cell, header_key};
+use super::time::{parse_date, parse_row_time, resolve_row_times};
+use super::timeline::{Timeline, TimelineRow};
+use super::{LoadOptions, Report};
+use crate::span::{LineIndex, Span, saturate};
+
+type Node<'a> = &'a AstNode<'a>;
+
+fn comrak_options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.tasklist = true;
+    o.extension.autolink = true;
+    o.extension.front_matter_delimiter = Some("---".to_owned());
+    o.parse.sourcepos_chars = true;
+    o
+}
+
+pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
+    let arena = Arena::new();
+    let root = parse_document(&arena, &defuse(text), &comrak_options());
+    let lines = LineIndex::new(text);
+
+    let mut children: Vec<Node> = root.children().collect();
+    let front_matter = match children.first().map(|n| n.data().sourcepos.end.line) {
+        Some(end) if matches!(children[0].data().value, NodeValue::FrontMatter(_)) => {
+            children.remove(0);
+            let end_line = saturate(end);
+            let yaml = match (lines.offset(text, 2), lines.offset(text, end_line)) {
+                (Some(a), Some(b)) if a <= b => &text[a..b],
+                _ => "",
+            };
+            front_matter::parse(yaml, 2, end_line)
+        }
+        // comrak does not see `---` directly followed by `---` as a (empty) block.
+        _ if text.lines().take(2).all(|l| l.trim_end() == "---") && text.lines().count() >= 2 => {
+            front_matter::parse("", 2, 2)
+        }
+        _ => Err(missing_front_matter(text)),
+    };
+    let date = front_matter
+        .as_ref()
+        .ok()
+        .and_then(|m: &FrontMatter| m.date);
+
+    let mut report = Report {
+        path: path.to_owned(),
+        source: text.to_owned(),
+        lines,
+        front_matter,
+        heading: None,
+        sections: Vec::new(),
+        timeline: None,
+        whys: Vec::new(),
+        root_cause: None,
+        lessons: Vec::new(),
+        actions: None,
+        comments: comments(root),
+    };
+
+    for (heading, blocks) in group_sections(&children, &mut report.heading) {
+        let heading_text = plain_text(heading).replace('\n', " ");
+        let kind = options.sections.classify(&heading_text);
+        let first_of_kind = kind.as_ref().is_some_and(|k| report.section(k).is_none());
+        let end_line = blocks.last().map_or(span(heading).line, |b| {
+            saturate(b.data().sourcepos.end.line)
+        });
+        if first_of_kind {
+            match kind {
+                Some(SectionKind::Timeline) => report.timeline = timeline(&blocks, date),
+                Some(SectionKind::RootCauseAnalysis) => {
+                    report.whys = whys(&blocks, &report, end_line);
+                    report.root_cause = root_cause(&blocks, &report);
+                }
+                Some(SectionKind::LessonsLearned) => report.lessons = lessons(&blocks),
+                Some(SectionKind::ActionItems) => report.actions = action_table(&blocks),
+                _ => {}
+            }
+        }
+        report.sections.push(Section {
+            kind,
+            heading: heading_text.trim().to_owned(),
+            span: span(heading),
+            end_line,
+            is_empty: blocks.iter().all(|b| is_filler(b)),
+        });
+    }
+    report
+}
+
+/// Deepest blockquote nesting and longest `*`/`_` run handed to comrak, and the most `|` on a
+/// line: comrak's time grows with the square of each (20,000 nested `>` take a second), so a
+/// hostile file could stall a pre-commit hook. No real report comes near these limits.
+const MAX_QUOTE_DEPTH: usize = 32;
+const MAX_DELIMITER_RUN: usize = 32;
+const MAX_PIPES: usize = 128;
+
+/// Blanks out (with spaces, so every position stays the same) the excess of the constructs above.
+fn defuse(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut blank = |i: usize| out.get_or_insert_with(|| bytes.to_vec())[i] = b' ';
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr_newline(bytes, start);
+        let line = &bytes[start..end];
+        let mut depth = 0;
+        for (i, &b) in line
+            .iter()
+            .enumerate()
+            .take_while(|(_, b)| matches!(b, b'>' | b' ' | b'\t'))
+        {
+            if b == b'>' {
+                depth += 1;
+                if depth > MAX_QUOTE_DEPTH {
+                    blank(start + i);
+                }
+            }
+        }
+        let mut run = 0;
+        let mut prev = 0u8;
+        let mut pipes = 0;
+        for (i, &b) in line.iter().enumerate() {
+            run = if matches!(b, b'*' | b'_') && b == prev {
+                run + 1
+            } else {
+                1
+            };
+            prev = b;
+            if matches!(b, b'*' | b'_') && run > MAX_DELIMITER_RUN {
+                blank(start + i);
+            }
+            if b == b'|' {
+                pipes += 1;
+                if pipes > MAX_PIPES {
+                    blank(start + i);
+                }
+            }
+        }
+        start = end + 1;
+    }
+    match out {
+        // Only ASCII bytes were replaced by ASCII spaces, so the text is still UTF-8.
+        Some(v) => Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+        None => Cow::Borrowed(text),
+    }
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn missing_front_matter(text: &str) -> FrontMatterError {
+    let first = text.lines().next().unwrap_or("");
+    let (kind, message, help) = if first.trim_end() == "---" {
+        (
+            FrontMatterErrorKind::Unclosed,
+            "the front matter is not closed",
+            "end the YAML block with a line holding only `---`",
+        )
+    } else if first.starts_with("---") {
+        (
+            FrontMatterErrorKind::Unclosed,
+            "the front matter's opening `---` has other characters after it",
+            "the first line must be exactly `---`",
+        )
+    } else if text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_end() == "---")
+    {
+        (
+            FrontMatterErrorKind::Missing,
+            "the front matter does not start on the first line",
+            "remove the blank lines above the opening `---`",
+        )
+    } else {
+        (
+            FrontMatterErrorKind::Missing,
+            "the report has no front matter",
+            "start the file with a YAML block between `---` lines: title, date, status, severity, authors and impact (`pm new` writes one)",
+        )
+    };
+    FrontMatterError {
+        kind,
+        span: Span::line(1),
+        message: message.to_owned(),
+        help: help.to_owned(),
+    }
+}
+
+/// Splits the top-level blocks into level-2 sections; the first level-1 heading becomes the
+/// report's heading, and any level-1 heading ends the section before it.
+fn group_sections<'a>(
+    children: &[Node<'a>],
+    title: &mut Option<Labelled>,
+) -> Vec<(Node<'a>, Vec<Node<'a>>)> {
+    let mut groups: Vec<(Node<'a>, Vec<Node<'a>>)> = Vec::new();
+    let mut open = false;
+    for &node in children {
+        let level = match node.data().value {
+            NodeValue::Heading(h) => Some(h.level),
+            _ => None,
+        };
+        match level {
+            Some(1) => {
+                if title.is_none() {
+                    *title = Some(Labelled {
+                        text: plain_text(node).replace('\n', " ").trim().to_owned(),
+                        span: span(node),
+                    });
+                }
+                open = false;
+            }
+            Some(2) => {
+                groups.push((node, Vec::new()));
+                open = true;
+            }
+            _ if open => {
+                if let Some((_, blocks)) = groups.last_mut() {
+                    blocks.push(node);
+                }
+            }
+            _ => {}
+        }
+    }
+    groups
+}
+
+/// Blocks that do not count as content: sub-headings and HTML comments.
+fn is_filler(node: Node) -> bool {
+    match &node.data().value {
+        NodeValue::Heading(_) => true,
+        NodeValue::HtmlBlock(h) => only_comments(&h.literal),
+        _ => false,
+    }
+}
+
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+fn span(node: Node) -> Span {
+    let p = node.data().sourcepos.start;
+    Span::new(saturate(p.line.max(1)), saturate(p.column.max(1)))
+}
+
+/// The text of a node with markup removed; soft and hard line breaks become `\n`.
+fn plain_text(node: Node) -> String {
+    let mut out = String::new();
+    for d in node.descendants().skip(1) {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn first_link(node: Node) -> Option<String> {
+    node.descendants().find_map(|d| match &d.data().value {
+        NodeValue::Link(l) => Some(l.url.clone()),
+        _ => None,
+    })
+}
+
+fn descendants_of<'a>(blocks: &[Node<'a>]) -> impl Iterator<Item = Node<'a>> {
+    blocks.iter().flat_map(|b| b.descendants())
+}
+
+/// The rows of a table as cells; the bool says whether it is the header row.
+fn table_rows(table: Node) -> Vec<(Span, bool, Vec<Cell>)> {
+    table
+        .children()
+        .filter_map(|row| {
+            let NodeValue::TableRow(header) = row.data().value else {
+                return None;
+            };
+            let row_span = span(row);
+            let cells = row
+                .children()
+                .map(|c| {
+                    // Point at the content, not at the padding after the `|`.
+                    let at = c.first_child().unwrap_or(c);
+                    Cell {
+                        text: plain_text(c).replace('\n', " ").trim().to_owned(),
+                        span: if at.data().sourcepos.start.line == 0 {
+                            row_span
+                        } else {
+                            span(at)
+                        },
+                        url: first_link(c),
+                    }
+                })
+                .collect();
+            Some((row_span, header, cells))
+        })
+        .collect()
+}
+
+fn is_table(node: Node) -> bool {
+    matches!(node.data().value, NodeValue::Table(_))
+}
+
+fn timeline(blocks: &[Node], date: Option<chrono::NaiveDate>) -> Option<Timeline> {
+    let table = descendants_of(blocks).find(|n| is_table(n))?;
+    let rows = table_rows(table);
+    let event_col = rows
+        .iter()
+        .find(|(_, header, _)| *header)
+        .and_then(|(_, _, cells)| {
+            cells.iter().position(|c| {
+                matches!(
+                    header_key(&c.text).as_str(),
+                    "event" | "events" | "description" | "what happened" | "details"
+                )
+            })
+        })
+        .unwrap_or(1);
+    let body: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, header, cells)| !header && cells.iter().any(|c| c.value().is_some()))
+        .collect();
+    let times: Vec<_> = body
+        .iter()
+        .map(|(_, _, cells)| parse_row_time(cells.first().map_or("", |c| c.text.as_str())))
+        .collect();
+    let resolved = resolve_row_times(&times, date);
+    let rows = body
+        .into_iter()
+        .zip(resolved)
+        .map(|((row_span, _, cells), at)| TimelineRow {
+            span: row_span,
+            time: cells.first().cloned().unwrap_or(Cell {
+                text: String::new(),
+                span: row_span,
+                url: None,
+            }),
+            at,
+            event: cells.get(event_col).cloned(),
+        })
+        .collect();
+    Some(Timeline {
+        span: span(table),
+        rows,
+    })
+}
+
+fn whys(blocks: &[Node], report: &Report, section_end: u32) -> Vec<Why> {
+    // (why, last line of its region if known from its list item)
+    let mut found: Vec<(Why, Option<u32>)> = Vec::new();
+    for node in descendants_of(blocks) {
+        if !matches!(node.data().value, NodeValue::Paragraph) {
+            continue;
+        }
+        let text = plain_text(node);
+        let first_line = text.lines().next().unwrap_or("");
+        let Some((number, answer)) = parse_why(first_line) else {
+            continue;
+        };
+        let item_end = node
+            .parent()
+            .filter(|p| {
+                matches!(p.data().value, NodeValue::Item(_))
+                    && p.first_child().is_some_and(|c| std::ptr::eq(c, node))
+            })
+            .map(|p| saturate(p.data().sourcepos.end.line));
+        found.push((
+            Why {
+                number,
+                text: answer.to_owned(),
+                span: span(node),
+                evidence: None,
+            },
+            item_end,
+        ));
+    }
+    let starts: Vec<u32> = found.iter().map(|(w, _)| w.span.line).collect();
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut why, item_end))| {
+            let next = starts
+                .get(i + 1)
+                .map_or(section_end, |&l| l.saturating_sub(1));
+            let end = item_end.unwrap_or(next).min(next.max(why.span.line));
+            why.evidence = (why.span.line..=end).find_map(|line| {
+                let text = report.line(line)?;
+                let (col, rest) = strip_label(text, &["evidence"])?;
+                Some(Labelled {
+                    text: rest.to_owned(),
+                    span: Span::new(line, saturate(col + 1)),
+                })
+            });
+            why
+        })
+        .collect()
+}
+
+const ROOT_CAUSE_LABELS: &[&str] = &["root cause statement", "root cause"];
+
+fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
+    for node in descendants_of(blocks) {
+        match &node.data().value {
+            NodeValue::Paragraph => {
+                let start = span(node);
+                let source_line = report.line(start.line).unwrap_or("");
+                let Some((col, rest)) = strip_label(source_line, ROOT_CAUSE_LABELS) else {
+                    continue;
+                };
+                let text = plain_text(node);
+                let mut statement = text.split_once(':').map_or(rest.to_owned(), |(_, after)| {
+                    after.replace('\n', " ").trim().to_owned()
+                });
+                if statement.is_empty()
+                    && let Some(next) = node
+                        .next_sibling()
+                        .filter(|n| matches!(n.data().value, NodeValue::Paragraph))
+                {
+                    statement = plain_text(next).replace('\n', " ").trim().to_owned();
+                }
+                return Some(Labelled {
+                    text: statement,
+                    span: Span::new(start.line, saturate(col + 1)),
+                });
+            }
+            NodeValue::Heading(h) if h.level >= 3 => {
+                let name = normalize_heading(&plain_text(node));
+                if !matches!(
+                    name.as_str(),
+                    "root cause" | "root cause statement" | "the root cause"
+                ) {
+                    continue;
+                }
+                let next = node.next_sibling()?;
+                if is_filler(next) {
+                    continue;
+                }
+                return Some(Labelled {
+                    text: plain_text(next).replace('\n', " ").trim().to_owned(),
+                    span: span(next),
+                });
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn lessons(blocks: &[Node]) -> Vec<Lesson> {
+    let mut out = Vec::new();
+    let mut kind = None;
+    for &block in blocks {
+        match &block.data().value {
+            NodeValue::Heading(_) => kind = LessonKind::from_label(&plain_text(block)),
+            NodeValue::Paragraph => {
+                let text = plain_text(block).replace('\n', " ");
+                if let Some((label_kind, rest)) = lesson_label(&text) {
+                    kind = Some(label_kind);
+                    if !rest.is_empty() {
+                        out.push(Lesson {
+                            kind,
+                            text: rest.to_owned(),
+                            span: span(block),
+                        });
+                    }
+                }
+            }
+            NodeValue::List(_) => list_lessons(block, kind, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Items of a lessons list; an item that is itself a label (`- **What went well:**`) sets the
+/// kind of the list nested in it (one level, which is as deep as such lists go).
+fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
+    for item in list.children() {
+        let Some(first) = item.first_child() else {
+            continue;
+        };
+        let text = if matches!(first.data().value, NodeValue::Paragraph) {
+            plain_text(first).replace('\n', " ").trim().to_owned()
+        } else {
+            String::new()
+        };
+        match lesson_label(&text) {
+            Some((label_kind, rest)) => {
+                if !rest.is_empty() {
+                    out.push(Lesson {
+                        kind: Some(label_kind),
+                        text: rest.to_owned(),
+                        span: span(item),
+                    });
+                }
+                for nested in item
+                    .children()
+                    .filter(|c| matches!(c.data().value, NodeValue::List(_)))
+                {
+                    for sub in nested.children() {
+                        let t = sub
+                            .first_child()
+                            .map(|p| plain_text(p).replace('\n', " "))
+                            .unwrap_or_default();
+                        if !t.trim().is_empty() {
+                            out.push(Lesson {
+                                kind: Some(label_kind),
+                                text: t.trim().to_owned(),
+                                span: span(sub),
+                            });
+                        }
+                    }
+                }
+            }
+            None if !text.is_empty() => out.push(Lesson {
+                kind,
+                text,
+                span: span(item),
+            }),
+            None => {}
+        }
+    }
+}
+
+/// `What went well`, `What went well:` or `What went well: the alert fired` → the kind and the
+/// text after the label. A long sentence that merely mentions luck is not a label.
+fn lesson_label(text: &str) -> Option<(LessonKind, &str)> {
+    let (label, rest) = text.split_once(':').unwrap_or((text, ""));
+    if label.split_whitespace().count() > 6 {
+        return None;
+    }
+    Some((LessonKind::from_label(label)?, rest.trim()))
+}
+
+fn action_table(blocks: &[Node]) -> Option<ActionTable> {
+    let tables: Vec<Node> = descendants_of(blocks).filter(|n| is_table(n)).collect();
+    let columns_of = |rows: &[(Span, bool, Vec<Cell>)]| -> Vec<Option<ActionColumn>> {
+        rows.iter()
+            .find(|(_, header, _)| *header)
+            .map(|(_, _, cells)| {
+                cells
+                    .iter()
+                    .map(|c| ActionColumn::from_header(&c.text))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let parsed: Vec<_> = tables.iter().map(|t| (span(t), table_rows(t))).collect();
+    let (table_span, rows) = parsed
+        .iter()
+        .find(|(_, rows)| columns_of(rows).contains(&Some(ActionColumn::Action)))
+        .or_else(|| parsed.first())?;
+    let columns = columns_of(rows);
+    let cell = |cells: &[Cell], col: ActionColumn| -> Option<Cell> {
+        let i = columns.iter().position(|c| *c == Some(col))?;
+        cells.get(i).cloned()
+    };
+    let items = rows
+        .iter()
+        .filter(|(_, header, cells)| !header && cells.iter().any(|c| c.value().is_some()))
+        .enumerate()
+        .map(|(i, (row_span, _, cells))| {
+            let due = cell(cells, ActionColumn::Due);
+            let status = cell(cells, ActionColumn::Status);
+            ActionItem {
+                index: i + 1,
+                span: *row_span,
+                number: cell(cells, ActionColumn::Number),
+                action: cell(cells, ActionColumn::Action),
+                owner: cell(cells, ActionColumn::Owner),
+                due_date: due.as_ref().and_then(|c| parse_date(&c.text)),
+                due,
+                category: cell(cells, ActionColumn::Category),
+                status_kind: status.as_ref().and_then(|c| ActionStatus::parse(&c.text)),
+                status,
+                tracker: cell(cells, ActionColumn::Tracker),
+            }
+        })
+        .collect();
+    Some(ActionTable {
+        span: *table_span,
+        columns: columns.into_iter().flatten().collect(),
+        items,
+    })
+}
+
+/// Every HTML comment in the document, block or inline.
+fn comments(root: Node) -> Vec<Labelled> {
+    root.descendants()
+        .filter_map(|n| {
+            let text = match &n.data().value {
+                NodeValue::HtmlBlock(h) => h.literal.trim().to_owned(),
+                NodeValue::HtmlInline(h) => h.trim().to_owned(),
+                _ => return None,
+            };
+            let inner = text.strip_prefix("<!--")?;
+            let inner = inner.trim_end().strip_suffix("-->").unwrap_or(inner);
+            Some(Labelled {
+                text: inner.trim().to_owned(),
+                span: span(n),
+            })
+        })
+        .collect()
+}
