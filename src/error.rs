@@ -29,6 +29,9 @@ pub enum Error {
     #[error("{} already exists; pm never overwrites a file. {hint}", path.display())]
     AlreadyExists { path: PathBuf, hint: String },
 
+    #[error("{}: {message}", path.display())]
+    Git { path: PathBuf, message: String },
+
     #[error("{0}")]
     Usage(String),
 }

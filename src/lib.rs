@@ -7,9 +7,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 pub mod duration;
 pub mod error;
+pub mod git;
 pub mod layout;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -305,5 +305,5 @@ fn help_lists_only_working_commands() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["new", "init", "help"]);
+    assert_eq!(commands, ["check", "new", "init", "hook", "help"]);
 }

@@ -4,6 +4,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod check;
+mod hook;
 mod init;
 mod new;
 
@@ -43,10 +45,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check reports: structure, timeline, root cause analysis, action items, language.
+    Check(check::Args),
     /// Create a report from the template and print its path.
     New(new::Args),
     /// Write a commented pm.toml with every default, and the report template for editing.
     Init(init::Args),
+    /// Install or remove the git pre-commit hook that checks staged reports.
+    #[command(subcommand)]
+    Hook(hook::Command),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,8 +142,10 @@ pub fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let outcome = match cli.command {
+        Command::Check(args) => check::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
+        Command::Hook(command) => hook::run(&ctx, &command),
     };
     match outcome {
         Ok(code) => code,

@@ -2,9 +2,23 @@
 //! severity. Codes and names are a public interface (CI pipelines and config files name them):
 //! once released they never change meaning.
 
+mod actions;
+mod engine;
+mod explain;
+mod front_matter;
+mod language;
+mod placeholders;
+mod rca;
+pub mod repository;
+mod sections;
+mod timeline;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+pub use engine::{CheckOptions, Checker, Finding};
+pub use explain::explanation;
 
 /// How loud a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
