@@ -11,6 +11,7 @@ mod placeholders;
 mod rca;
 pub mod repository;
 mod sections;
+mod text;
 mod timeline;
 
 use std::fmt;

@@ -1,9 +1,10 @@
-//! PM104: template placeholder text left in. Scans the visible text of every line: code blocks,
-//! code spans and HTML comments (where the template explains its placeholders) are skipped.
+//! PM104: template placeholder text left in. Scans the visible text of every line (`text`): code
+//! blocks, code spans and HTML comments (where the template explains its placeholders) are skipped.
 
 use super::engine::Finding;
+use super::text::visible_lines;
 use crate::report::Report;
-use crate::span::{Span, saturate};
+use crate::span::Span;
 
 /// Placeholders of the built-in template (and of the common ones it was modelled on).
 const LITERALS: &[&str] = &[
@@ -17,68 +18,20 @@ const LITERALS: &[&str] = &[
 ];
 
 pub(super) fn check(report: &Report, out: &mut Vec<Finding>) {
-    let fm_end = report.meta().map_or(0, |m| m.end_line);
-    let mut fence: Option<String> = None;
-    let mut in_comment = false;
-    for (i, line) in report.source.lines().enumerate() {
-        let n = saturate(i + 1);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if n > fm_end {
-            let marker = line.trim_start();
-            if let Some(open) = &fence {
-                if marker.starts_with(open.as_str()) {
-                    fence = None;
-                }
-                continue;
-            }
-            if marker.starts_with("```") || marker.starts_with("~~~") {
-                fence = Some(marker[..3].to_owned());
-                continue;
-            }
-        }
-        let visible = visible_text(line, &mut in_comment, n > fm_end);
-        let in_front_matter = n > 1 && n < fm_end;
-        if let Some((col, found)) = find_placeholder(&visible, in_front_matter) {
+    for line in visible_lines(report) {
+        let chars: Vec<char> = line.visible.chars().collect();
+        if let Some((col, found)) = find_placeholder(&chars, line.in_front_matter) {
+            // `col` counts characters of the visible text; blanking keeps byte lengths, so map
+            // through the byte offset to the column in the line as written.
+            let byte: usize = chars[..col].iter().map(|c| c.len_utf8()).sum();
             out.push(Finding::new(
                 "PM104",
-                Span::new(n, saturate(col + 1)),
+                Span::new(line.number, line.column(byte)),
                 format!("template placeholder `{found}` is still here"),
                 "replace it with the real value, or delete what does not apply",
             ));
         }
     }
-}
-
-/// The line with HTML comments (and, in the body, code spans) blanked out, keeping character
-/// positions.
-fn visible_text(line: &str, in_comment: &mut bool, body: bool) -> Vec<char> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = chars.clone();
-    let mut i = 0;
-    let mut in_code = false;
-    while i < chars.len() {
-        if *in_comment {
-            if chars[i..].starts_with(&['-', '-', '>']) {
-                out[i..i + 3].fill(' ');
-                *in_comment = false;
-                i += 3;
-                continue;
-            }
-            out[i] = ' ';
-        } else if chars[i..].starts_with(&['<', '!', '-', '-']) {
-            *in_comment = true;
-            out[i..i + 4].fill(' ');
-            i += 4;
-            continue;
-        } else if body && chars[i] == '`' {
-            in_code = !in_code;
-            out[i] = ' ';
-        } else if in_code {
-            out[i] = ' ';
-        }
-        i += 1;
-    }
-    out
 }
 
 /// The first placeholder on a line: its character column and text.
@@ -183,21 +136,6 @@ mod tests {
         ] {
             assert_eq!(first(line), None, "{line}");
         }
-    }
-
-    #[test]
-    fn comments_and_code_are_not_text() {
-        let mut in_comment = false;
-        let v = visible_text("<!-- Replace HH:MM --> ok `HH:MM`", &mut in_comment, true);
-        assert_eq!(find_placeholder(&v, false), None);
-        let v = visible_text("<!-- starts here HH:MM", &mut in_comment, true);
-        assert!(in_comment);
-        assert_eq!(find_placeholder(&v, false), None);
-        let v = visible_text("still YYYY-MM-DD --> then HH:MM", &mut in_comment, true);
-        assert_eq!(
-            find_placeholder(&v, false).map(|p| p.1),
-            Some("HH:MM".into())
-        );
     }
 
     #[test]
