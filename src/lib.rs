@@ -5,6 +5,8 @@
 //! [`config`]; file names and slugs from [`layout`]; embedded templates and schemas from
 //! [`templates`] and [`schema`]. Only [`cli`] prints.
 
+pub mod actions;
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -16,7 +18,11 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod site;
 pub mod span;
+pub mod stats;
+pub mod suspects;
 pub mod templates;
+pub mod timeline;
 
 pub use error::{Error, Result};

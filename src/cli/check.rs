@@ -4,13 +4,14 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{NaiveDate, Utc};
 use rayon::prelude::*;
 
 use super::Context;
+use crate::archive::{self, normalize, walk};
 use crate::config::Workspace;
 use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::error::{Error, Result};
@@ -215,17 +216,8 @@ fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Re
         return Ok(inputs);
     }
     if args.paths.is_empty() {
-        if !reports_dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "there is no reports folder at {} — create the first report with `pm new \"TITLE\"`, or set `[reports] dir` in pm.toml",
-                ctx.display_path(reports_dir)
-            )));
-        }
-        inputs.extend(
-            walk(reports_dir, &report_in_dir)
-                .into_iter()
-                .map(|path| Input { path, bytes: None }),
-        );
+        let files = archive::report_files(ws)?;
+        inputs.extend(files.into_iter().map(|path| Input { path, bytes: None }));
         return Ok(inputs);
     }
     for arg in &args.paths {
@@ -241,42 +233,4 @@ fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Re
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     inputs.dedup_by(|a, b| a.path == b.path);
     Ok(inputs)
-}
-
-/// Markdown files under `dir` (gitignore-aware, hidden files skipped) that `keep` accepts,
-/// sorted. A folder named like a report (`…/report.md/`) is returned as is, so it is reported.
-fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .require_git(false)
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .build()
-        .filter_map(std::result::Result::ok)
-        .filter(|e| e.depth() > 0)
-        .map(|e| normalize(e.path()))
-        .filter(|p| {
-            let is_md = p.extension().is_some_and(|x| {
-                x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown")
-            });
-            is_md && (!p.is_dir() || p.parent().is_some_and(|parent| parent != dir)) && keep(p)
-        })
-        .collect();
-    found.sort();
-    found
-}
-
-/// Removes `.` and resolves `..` without touching the file system (symlinks stay as written).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -4,10 +4,15 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod actions;
+mod build;
 mod check;
+mod commits;
 mod hook;
 mod init;
 mod new;
+mod stats;
+mod timeline;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -51,6 +56,16 @@ pub enum Command {
     New(new::Args),
     /// Write a commented pm.toml with every default, and the report template for editing.
     Init(init::Args),
+    /// List the commits that landed around an incident, ranked as suspects.
+    Commits(commits::Args),
+    /// Build timeline rows from log files (and commits).
+    Timeline(timeline::Args),
+    /// List every action item of every report: owners, due dates, status.
+    Actions(actions::Args),
+    /// Incident metrics: counts, TTD/TTM/TTR, action item completion, recurrence.
+    Stats(stats::Args),
+    /// Render the static archive of every report.
+    Build(build::Args),
     /// Install or remove the git pre-commit hook that checks staged reports.
     #[command(subcommand)]
     Hook(hook::Command),
@@ -146,6 +161,11 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
         Command::Hook(command) => hook::run(&ctx, &command),
+        Command::Commits(args) => commits::run(&ctx, &args),
+        Command::Timeline(args) => timeline::run(&ctx, &args),
+        Command::Actions(args) => actions::run(&ctx, &args),
+        Command::Stats(args) => stats::run(&ctx, &args),
+        Command::Build(args) => build::run(&ctx, &args),
     };
     match outcome {
         Ok(code) => code,

@@ -2,6 +2,9 @@
 //! of the files that are staged (differ from `HEAD`), so a partly staged report is checked as it
 //! will be committed.
 
+pub mod commits;
+pub mod trailers;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};

@@ -1,0 +1,96 @@
+//! The whole archive: finding every report under the configured folder (gitignore-aware) and
+//! loading them in parallel. Commands that look across reports (`check` without paths, `actions`,
+//! `stats`, `build`) start here.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Workspace;
+use crate::error::{Error, Result};
+use crate::layout::is_report;
+use crate::report::{LoadError, LoadOptions, Report};
+
+/// Every report of a workspace, loaded; files that could not be loaded are kept as errors.
+#[derive(Debug)]
+pub struct Archive {
+    /// The reports folder.
+    pub dir: PathBuf,
+    /// Loaded reports, sorted by path.
+    pub reports: Vec<Report>,
+    /// Files that are reports by the layout but could not be read (PM000).
+    pub unreadable: Vec<LoadError>,
+}
+
+impl Archive {
+    /// Finds and loads every report under the workspace's reports folder.
+    pub fn load(ws: &Workspace) -> Result<Self> {
+        let dir = normalize(&ws.reports_dir());
+        let files = report_files(ws)?;
+        let options = LoadOptions::new(&ws.config);
+        let loaded: Vec<_> = files.par_iter().map(|p| Report::load(p, &options)).collect();
+        let (mut reports, mut unreadable) = (Vec::new(), Vec::new());
+        for result in loaded {
+            match result {
+                Ok(r) => reports.push(r),
+                Err(e) => unreadable.push(e),
+            }
+        }
+        Ok(Self {
+            dir,
+            reports,
+            unreadable,
+        })
+    }
+}
+
+/// Every report file under the workspace's reports folder, sorted; an error when the folder
+/// does not exist.
+pub fn report_files(ws: &Workspace) -> Result<Vec<PathBuf>> {
+    let dir = normalize(&ws.reports_dir());
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "there is no reports folder at {} — create the first report with `pm new \"TITLE\"`, or set `[reports] dir` in pm.toml",
+            dir.display()
+        )));
+    }
+    let reports = &ws.config.reports;
+    Ok(walk(&dir, &|p: &Path| p.strip_prefix(&dir).is_ok_and(|rel| is_report(rel, reports))))
+}
+
+/// Markdown files under `dir` (gitignore-aware, hidden files skipped) that `keep` accepts,
+/// sorted. A folder named like a report (`…/report.md/`) is returned as is, so it is reported.
+pub fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .build()
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.depth() > 0)
+        .map(|e| normalize(e.path()))
+        .filter(|p| {
+            let is_md = p
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
+            is_md && (!p.is_dir() || p.parent().is_some_and(|parent| parent != dir)) && keep(p)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Removes `.` and resolves `..` without touching the file system (symlinks stay as written).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,1 @@
+//! Being written (placeholder so the module tree compiles).
