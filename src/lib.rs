@@ -24,5 +24,6 @@ pub mod stats;
 pub mod suspects;
 pub mod templates;
 pub mod timeline;
+pub mod window;
 
 pub use error::{Error, Result};

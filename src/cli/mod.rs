@@ -114,6 +114,13 @@ impl Context {
         }
     }
 
+    /// A warning on standard error (not silenced by `-q`: it changes what the output means).
+    pub fn warn(&self, message: &str) {
+        let style = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+        let mut err = anstream::AutoStream::new(io::stderr().lock(), self.color);
+        let _ = writeln!(err, "{style}warning{style:#}: {message}");
+    }
+
     fn error(&self, message: &str) {
         let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
         let mut err = anstream::AutoStream::new(io::stderr().lock(), self.color);

@@ -1,1 +1,591 @@
-//! Being written (placeholder so the module tree compiles).
+//! The commits of an incident window: an exact walk (the commits `git rev-list
+//! --since-as-filter=START --until=END` lists, in its order, on any history — clock skew
+//! included), then the details of the commits shown: people and times with offsets, summary,
+//! parents, tags, revert markers and the first-parent changes.
+//!
+//! The walk follows git's own: a queue ordered by committer date (newest first, ties in the order
+//! they were queued), every parent queued once. `--since` alone is not exact: git stops at a
+//! commit older than the bound and never sees a newer commit behind it. pm only stops early
+//! where it is provably safe: a commit whose corrected commit date (commit-graph generation data
+//! v2) is before START has no ancestor at or after START. Without generation data every
+//! reachable commit is visited, as with `--since-as-filter`, but only its parents and dates are
+//! read (from the commit-graph when present, else from the object).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+use serde::Serialize;
+
+use super::graph_dates::CorrectedDates;
+use crate::error::{Error, Result};
+
+/// Which date a window filters on. The walk order is always by committer date, as git's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateKind {
+    #[default]
+    Committer,
+    Author,
+}
+
+/// What to walk: tips and an inclusive window in seconds since the epoch.
+#[derive(Debug, Clone, Default)]
+pub struct WalkSpec {
+    /// Revisions to start from (`HEAD` when empty and not `all`).
+    pub revs: Vec<String>,
+    /// Every ref, as `git rev-list --all`.
+    pub all: bool,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub date: DateKind,
+}
+
+/// The shallow boundary the walk ran into: history beyond it is missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShallowBoundary {
+    /// The boundary commit reached.
+    pub commit: String,
+    /// Its committer date.
+    pub date: DateTime<FixedOffset>,
+}
+
+/// The commits in the window, in walk order, and how the walk went.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    pub ids: Vec<ObjectId>,
+    /// The committer time of each of `ids`.
+    pub times: Vec<i64>,
+    /// Commits read during the walk.
+    pub visited: usize,
+    /// Whether corrected commit dates let the walk stop early.
+    pub used_generation_data: bool,
+    /// Set when a shallow boundary was reached without proof that nothing lies beyond it.
+    pub shallow: Option<ShallowBoundary>,
+}
+
+/// Opens the repository at (or above) `path`, with errors that say what to do.
+pub fn open(path: &Path) -> Result<gix::Repository> {
+    let fail = |message: String| Error::Git {
+        path: path.to_owned(),
+        message,
+    };
+    if !path.exists() {
+        return Err(fail("no such directory".into()));
+    }
+    let repo = gix::discover(path).map_err(|e| fail(format!("not a git repository ({e})")))?;
+    let mut repo = repo;
+    repo.object_cache_size_if_unset(4 * 1024 * 1024);
+    Ok(repo)
+}
+
+/// A commit's parents and the dates the walk needs.
+struct Node {
+    parents: Vec<ObjectId>,
+    committer: i64,
+    author: i64,
+    /// Corrected commit date, when the commit-graph has generation data for it.
+    corrected: Option<u64>,
+}
+
+struct Reader<'r> {
+    repo: &'r gix::Repository,
+    graph: Option<gix::commitgraph::Graph>,
+    generation: Option<CorrectedDates>,
+    need_author: bool,
+}
+
+impl Reader<'_> {
+    fn node(&self, id: ObjectId) -> Result<Node> {
+        if !self.need_author
+            && let Some(graph) = &self.graph
+            && let Some(pos) = graph.lookup(id)
+        {
+            let c = graph.commit_at(pos);
+            let time = c.committer_timestamp();
+            let parents = c
+                .iter_parents()
+                .map(|p| p.map(|pos| graph.id_at(pos).to_owned()))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| self.error(id, &format!("the commit-graph is corrupt ({e}); run `git commit-graph write --reachable`")))?;
+            let committer = i64::try_from(time).unwrap_or(i64::MAX);
+            return Ok(Node {
+                parents,
+                committer,
+                author: committer,
+                corrected: self
+                    .generation
+                    .as_ref()
+                    .and_then(|g| g.corrected(pos.0, time)),
+            });
+        }
+        let object = self
+            .repo
+            .find_object(id)
+            .map_err(|e| self.missing(id, &e))?;
+        let commit = object
+            .try_into_commit()
+            .map_err(|e| self.error(id, &e.to_string()))?;
+        let decoded = commit
+            .decode()
+            .map_err(|e| self.error(id, &e.to_string()))?;
+        let seconds = |sig: std::result::Result<gix::actor::SignatureRef<'_>, _>| -> i64 {
+            sig.ok()
+                .and_then(|s| s.time().ok())
+                .map_or(0, |t| t.seconds)
+        };
+        Ok(Node {
+            parents: decoded.parents().collect(),
+            committer: seconds(decoded.committer()),
+            author: seconds(decoded.author()),
+            corrected: None,
+        })
+    }
+
+    fn error(&self, id: ObjectId, what: &str) -> Error {
+        Error::Git {
+            path: self.repo.git_dir().to_owned(),
+            message: format!("commit {id}: {what}"),
+        }
+    }
+
+    fn missing(&self, id: ObjectId, e: &dyn std::fmt::Display) -> Error {
+        self.error(
+            id,
+            &format!("cannot be read ({e}); the repository is missing objects — `git fsck` shows what, and a fresh fetch or clone restores them"),
+        )
+    }
+}
+
+/// Walks the commits of the window from the tips of `spec`.
+pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
+    let tips = tips(repo, spec)?;
+    let graph = repo.commit_graph_if_enabled().ok().flatten();
+    let generation = graph
+        .as_ref()
+        .and_then(|_| CorrectedDates::open(repo.objects.store_ref().path()));
+    let reader = Reader {
+        repo,
+        graph,
+        generation,
+        need_author: spec.date == DateKind::Author,
+    };
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|c| c.iter().copied().collect())
+        .unwrap_or_default();
+    // Pruning by corrected date is exact for the committer-date filter only.
+    let prune_before = spec.since.filter(|_| spec.date == DateKind::Committer);
+
+    // Max-heap on (date, earliest queued first): git's commit_list_insert_by_date.
+    let mut queue: BinaryHeap<(i64, Reverse<u64>, ObjectId)> = BinaryHeap::new();
+    let mut nodes: HashMap<ObjectId, Node> = HashMap::new();
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut seq = 0u64;
+    for id in tips {
+        if seen.insert(id) {
+            let node = reader.node(id)?;
+            queue.push((node.committer, Reverse(seq), id));
+            nodes.insert(id, node);
+            seq += 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut times = Vec::new();
+    let mut visited = 0usize;
+    let mut used_generation_data = false;
+    let mut boundary: Option<ShallowBoundary> = None;
+    while let Some((_, _, id)) = queue.pop() {
+        let Some(node) = nodes.remove(&id) else {
+            continue;
+        };
+        visited += 1;
+        let date = match spec.date {
+            DateKind::Committer => node.committer,
+            DateKind::Author => node.author,
+        };
+        if spec.since.is_none_or(|s| date >= s) && spec.until.is_none_or(|u| date <= u) {
+            out.push(id);
+            times.push(node.committer);
+        }
+        if let (Some(bound), Some(corrected)) = (prune_before, node.corrected)
+            && i64::try_from(corrected).is_ok_and(|c| c < bound)
+        {
+            used_generation_data = true;
+            continue;
+        }
+        if shallow.contains(&id) {
+            // Its parents are not here. Beyond a boundary dated before START a window could
+            // only hide commits with skewed dates; git itself cannot see them either.
+            if spec.since.is_none_or(|s| node.committer >= s) || !node.parents.is_empty() {
+                let newer = boundary
+                    .as_ref()
+                    .is_none_or(|b| node.committer > b.date.timestamp());
+                if newer && spec.since.is_none_or(|s| node.committer >= s) {
+                    boundary = Some(ShallowBoundary {
+                        commit: id.to_string(),
+                        date: to_datetime(node.committer, 0),
+                    });
+                }
+            }
+            continue;
+        }
+        for parent in node.parents {
+            if seen.insert(parent) {
+                let pnode = match reader.node(parent) {
+                    Ok(n) => n,
+                    Err(e) if !shallow.is_empty() => {
+                        // A shallow clone whose shallow file lags behind: treat as a boundary.
+                        let _ = e;
+                        boundary.get_or_insert(ShallowBoundary {
+                            commit: id.to_string(),
+                            date: to_datetime(node.committer, 0),
+                        });
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                queue.push((pnode.committer, Reverse(seq), parent));
+                nodes.insert(parent, pnode);
+                seq += 1;
+            }
+        }
+    }
+    Ok(Walk {
+        ids: out,
+        times,
+        visited,
+        used_generation_data,
+        shallow: boundary,
+    })
+}
+
+/// The starting commits, in git's order: `--all` takes `HEAD` and every ref by name; revs as given.
+fn tips(repo: &gix::Repository, spec: &WalkSpec) -> Result<Vec<ObjectId>> {
+    let fail = |message: String| Error::Git {
+        path: repo.git_dir().to_owned(),
+        message,
+    };
+    let mut tips = Vec::new();
+    if spec.all {
+        if let Ok(head) = repo.head_id() {
+            tips.push(head.detach());
+        }
+        let refs = repo.references().map_err(|e| fail(e.to_string()))?;
+        let mut named: Vec<(String, ObjectId)> = Vec::new();
+        for r in refs.all().map_err(|e| fail(e.to_string()))? {
+            let Ok(mut r) = r else { continue };
+            let name = r.name().as_bstr().to_str_lossy().into_owned();
+            if let Ok(id) = r.peel_to_id() {
+                named.push((name, id.detach()));
+            }
+        }
+        named.sort();
+        for (_, id) in named {
+            if let Some(c) = peel_to_commit(repo, id) {
+                tips.push(c);
+            }
+        }
+        if tips.is_empty() {
+            return Err(fail(
+                "the repository has no commits yet (no refs point at a commit)".into(),
+            ));
+        }
+        return Ok(tips);
+    }
+    let revs: Vec<String> = if spec.revs.is_empty() {
+        vec!["HEAD".into()]
+    } else {
+        spec.revs.clone()
+    };
+    for rev in &revs {
+        let id = repo.rev_parse_single(rev.as_bytes().as_bstr()).map_err(|e| {
+            if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) {
+                fail("HEAD points to a branch with no commits yet (an empty repository or an unborn branch): commit first, or pass --rev".into())
+            } else {
+                fail(format!("cannot resolve `{rev}`: {e}"))
+            }
+        })?;
+        let commit = peel_to_commit(repo, id.detach())
+            .ok_or_else(|| fail(format!("`{rev}` does not point at a commit")))?;
+        tips.push(commit);
+    }
+    Ok(tips)
+}
+
+fn peel_to_commit(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    let object = repo.find_object(id).ok()?;
+    object
+        .peel_tags_to_end()
+        .ok()
+        .and_then(|o| o.try_into_commit().ok())
+        .map(|c| c.id)
+}
+
+/// A git time as a date with its offset; an offset chrono cannot hold (beyond ±24h, only in
+/// corrupt commits) is shown as UTC, and an unrepresentable instant as the epoch.
+pub fn to_datetime(seconds: i64, offset: i32) -> DateTime<FixedOffset> {
+    let utc = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default();
+    match FixedOffset::east_opt(offset) {
+        Some(tz) => utc.with_timezone(&tz),
+        None => utc.fixed_offset(),
+    }
+}
+
+/// A person and when they acted, with the offset they wrote.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Stamp {
+    pub name: String,
+    pub email: String,
+    pub time: DateTime<FixedOffset>,
+}
+
+/// How a path changed in the first-parent diff.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum PathChange {
+    Added {
+        path: String,
+    },
+    Deleted {
+        path: String,
+    },
+    Modified {
+        path: String,
+    },
+    /// Same content under a new name.
+    Renamed {
+        from: String,
+        path: String,
+    },
+}
+
+impl PathChange {
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Added { path }
+            | Self::Deleted { path }
+            | Self::Modified { path }
+            | Self::Renamed { path, .. } => path,
+        }
+    }
+
+    /// Every path the change touches (both names of a rename).
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            Self::Renamed { from, path } => vec![from, path],
+            other => vec![other.path()],
+        }
+    }
+}
+
+/// What is shown of a commit.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitDetails {
+    pub id: String,
+    pub short: String,
+    pub author: Stamp,
+    pub committer: Stamp,
+    pub summary: String,
+    pub parents: Vec<String>,
+    pub is_merge: bool,
+    /// The commit this one reverts, when its message says so.
+    pub reverts: Option<String>,
+    /// Tags pointing at it (annotated or lightweight).
+    pub tags: Vec<String>,
+    /// First-parent changes (against the empty tree for a root commit).
+    pub changes: Vec<PathChange>,
+}
+
+/// Reads the details of the commits shown. Tags are mapped once, only when commits are shown.
+pub fn details(repo: &gix::Repository, ids: &[ObjectId]) -> Result<Vec<CommitDetails>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tags = tag_map(repo);
+    let shallow = repo.is_shallow().unwrap_or(false);
+    ids.iter()
+        .map(|id| one(repo, *id, &tags, shallow))
+        .collect()
+}
+
+fn tag_map(repo: &gix::Repository) -> HashMap<ObjectId, Vec<String>> {
+    let mut map: HashMap<ObjectId, Vec<String>> = HashMap::new();
+    let Ok(refs) = repo.references() else {
+        return map;
+    };
+    let Ok(tags) = refs.tags() else { return map };
+    for r in tags.flatten() {
+        let mut r = r;
+        let name = r.name().shorten().to_str_lossy().into_owned();
+        if let Ok(id) = r.peel_to_id()
+            && let Some(commit) = peel_to_commit(repo, id.detach())
+        {
+            map.entry(commit).or_default().push(name);
+        }
+    }
+    for names in map.values_mut() {
+        names.sort();
+    }
+    map
+}
+
+fn one(
+    repo: &gix::Repository,
+    id: ObjectId,
+    tags: &HashMap<ObjectId, Vec<String>>,
+    shallow: bool,
+) -> Result<CommitDetails> {
+    let fail = |what: String| Error::Git {
+        path: repo.git_dir().to_owned(),
+        message: format!("commit {id}: {what}"),
+    };
+    let commit = repo
+        .find_object(id)
+        .map_err(|e| fail(format!("cannot be read ({e})")))?
+        .try_into_commit()
+        .map_err(|e| fail(e.to_string()))?;
+    let decoded = commit.decode().map_err(|e| fail(e.to_string()))?;
+    let stamp = |sig: std::result::Result<gix::actor::SignatureRef<'_>, _>| {
+        let sig = sig.ok();
+        let time = sig.as_ref().and_then(|s| s.time().ok()).unwrap_or_default();
+        Stamp {
+            name: sig
+                .as_ref()
+                .map(|s| s.name.trim().to_str_lossy().into_owned())
+                .unwrap_or_default(),
+            email: sig
+                .as_ref()
+                .map(|s| s.email.trim().to_str_lossy().into_owned())
+                .unwrap_or_default(),
+            time: to_datetime(time.seconds, time.offset),
+        }
+    };
+    let message = decoded.message();
+    let summary = message.summary().to_str_lossy().trim().to_owned();
+    let full = decoded.message.to_str_lossy();
+    let parents: Vec<ObjectId> = decoded.parents().collect();
+    let tree = decoded.tree();
+    // At a shallow boundary the parent is not here, so what changed is unknown, not everything.
+    let parent = parents.first().copied();
+    let changes = match parent {
+        Some(p) if shallow && !repo.has_object(p) => Vec::new(),
+        _ => first_parent_changes(repo, tree, parent).map_err(fail)?,
+    };
+    Ok(CommitDetails {
+        id: id.to_string(),
+        short: id.to_hex_with_len(7).to_string(),
+        author: stamp(decoded.author()),
+        committer: stamp(decoded.committer()),
+        reverts: revert_target(&summary, &full),
+        summary,
+        is_merge: parents.len() > 1,
+        parents: parents.iter().map(ToString::to_string).collect(),
+        tags: tags.get(&id).cloned().unwrap_or_default(),
+        changes,
+    })
+}
+
+/// `This reverts commit <hash>.` (git revert's message), else a `Revert "…"` summary.
+fn revert_target(summary: &str, message: &str) -> Option<String> {
+    if let Some(pos) = message.find("This reverts commit ") {
+        let hash: String = message[pos + 20..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        if hash.len() >= 7 {
+            return Some(hash);
+        }
+    }
+    summary.starts_with("Revert \"").then(String::new)
+}
+
+fn first_parent_changes(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    parent: Option<ObjectId>,
+) -> std::result::Result<Vec<PathChange>, String> {
+    let tree_data = |id: ObjectId| -> std::result::Result<Vec<u8>, String> {
+        Ok(repo
+            .find_object(id)
+            .map_err(|e| e.to_string())?
+            .detach()
+            .data)
+    };
+    let new = tree_data(tree)?;
+    let old = match parent {
+        Some(p) => {
+            let commit = repo
+                .find_object(p)
+                .map_err(|e| e.to_string())?
+                .try_into_commit()
+                .map_err(|e| e.to_string())?;
+            let tree = commit.tree_id().map_err(|e| e.to_string())?.detach();
+            tree_data(tree)?
+        }
+        None => Vec::new(),
+    };
+    let mut recorder = gix::diff::tree::Recorder::default();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(&old, repo.object_hash()),
+        gix::objs::TreeRefIter::from_bytes(&new, repo.object_hash()),
+        &mut gix::diff::tree::State::default(),
+        &repo.objects,
+        &mut recorder,
+    )
+    .map_err(|e| e.to_string())?;
+    use gix::diff::tree::recorder::Change;
+    let mut added: Vec<(ObjectId, String)> = Vec::new();
+    let mut deleted: Vec<(ObjectId, String)> = Vec::new();
+    let mut out = Vec::new();
+    for change in recorder.records {
+        match change {
+            Change::Addition {
+                entry_mode,
+                oid,
+                path,
+                ..
+            } if !entry_mode.is_tree() => added.push((oid, path.to_str_lossy().into_owned())),
+            Change::Deletion {
+                entry_mode,
+                oid,
+                path,
+                ..
+            } if !entry_mode.is_tree() => deleted.push((oid, path.to_str_lossy().into_owned())),
+            Change::Modification {
+                entry_mode, path, ..
+            } if !entry_mode.is_tree() => out.push(PathChange::Modified {
+                path: path.to_str_lossy().into_owned(),
+            }),
+            _ => {}
+        }
+    }
+    // Exact renames: a deleted and an added path with the same content.
+    for (oid, path) in added {
+        match deleted.iter().position(|(d, _)| *d == oid) {
+            Some(i) => {
+                let (_, from) = deleted.remove(i);
+                out.push(PathChange::Renamed { from, path });
+            }
+            None => out.push(PathChange::Added { path }),
+        }
+    }
+    out.extend(
+        deleted
+            .into_iter()
+            .map(|(_, path)| PathChange::Deleted { path }),
+    );
+    out.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(out)
+}
+
+/// Where a repository was found, for messages.
+pub fn describe_path(repo: &gix::Repository) -> PathBuf {
+    repo.workdir()
+        .map_or_else(|| repo.git_dir().to_owned(), Path::to_owned)
+}

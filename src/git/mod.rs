@@ -3,6 +3,7 @@
 //! will be committed.
 
 pub mod commits;
+mod graph_dates;
 pub mod trailers;
 
 use std::path::{Path, PathBuf};
