@@ -94,6 +94,8 @@ struct RepoSummary {
     commits: usize,
     visited: usize,
     used_generation_data: bool,
+    #[serde(skip)]
+    generation_available: bool,
     shallow: Option<ShallowBoundary>,
 }
 
@@ -177,6 +179,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             ));
         }
     }
+    for r in repos
+        .iter()
+        .filter(|r| !r.generation_available && r.visited >= SLOW_WALK)
+    {
+        ctx.note(&format!(
+            "{}: read all {} commits to stay exact; a commit-graph lets pm stop early (`git -C {} commit-graph write --reachable`, or `git config fetch.writeCommitGraph true`)",
+            r.path, r.visited, r.path
+        ));
+    }
     if !ctx.quiet && args.format == CommitsFormat::Table {
         let total: usize = repos.iter().map(|r| r.commits).sum();
         ctx.note(&format!(
@@ -190,6 +201,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
+
+/// A walk this long without generation data is worth a hint.
+const SLOW_WALK: usize = 20_000;
 
 type Walked = (RepoSummary, Vec<Suspect>, Vec<(i64, String)>);
 
@@ -239,6 +253,7 @@ fn walk_one(
         },
         visited: walk.visited,
         used_generation_data: walk.used_generation_data,
+        generation_available: walk.generation_available,
         shallow: walk.shallow,
     };
     Ok((summary, suspects, hashes))

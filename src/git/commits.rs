@@ -63,6 +63,8 @@ pub struct Walk {
     pub visited: usize,
     /// Whether corrected commit dates let the walk stop early.
     pub used_generation_data: bool,
+    /// Whether the repository has a commit-graph with generation data at all.
+    pub generation_available: bool,
     /// Set when a shallow boundary was reached without proof that nothing lies beyond it.
     pub shallow: Option<ShallowBoundary>,
 }
@@ -82,67 +84,64 @@ pub fn open(path: &Path) -> Result<gix::Repository> {
     Ok(repo)
 }
 
-/// A commit's parents and the dates the walk needs.
+/// A commit's parents and the dates the walk needs, for a commit read from its object.
 struct Node {
     parents: Vec<ObjectId>,
     committer: i64,
     author: i64,
-    /// Corrected commit date, when the commit-graph has generation data for it.
-    corrected: Option<u64>,
+}
+
+/// A commit in the queue: by its position in the commit-graph (cheap: no hashing, no object
+/// read) or by id when the graph does not have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Pos(u32),
+    Obj(ObjectId),
 }
 
 struct Reader<'r> {
     repo: &'r gix::Repository,
+    /// The commit-graph, unless the window filters on author dates (the graph has none).
     graph: Option<gix::commitgraph::Graph>,
     generation: Option<CorrectedDates>,
-    need_author: bool,
 }
 
 impl Reader<'_> {
+    /// Reads what the walk needs from the commit object (parents, dates), and nothing else.
     fn node(&self, id: ObjectId) -> Result<Node> {
-        if !self.need_author
-            && let Some(graph) = &self.graph
-            && let Some(pos) = graph.lookup(id)
-        {
-            let c = graph.commit_at(pos);
-            let time = c.committer_timestamp();
-            let parents = c
-                .iter_parents()
-                .map(|p| p.map(|pos| graph.id_at(pos).to_owned()))
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| self.error(id, &format!("the commit-graph is corrupt ({e}); run `git commit-graph write --reachable`")))?;
-            let committer = i64::try_from(time).unwrap_or(i64::MAX);
-            return Ok(Node {
-                parents,
-                committer,
-                author: committer,
-                corrected: self
-                    .generation
-                    .as_ref()
-                    .and_then(|g| g.corrected(pos.0, time)),
-            });
-        }
         let object = self
             .repo
             .find_object(id)
             .map_err(|e| self.missing(id, &e))?;
-        let commit = object
-            .try_into_commit()
-            .map_err(|e| self.error(id, &e.to_string()))?;
-        let decoded = commit
-            .decode()
-            .map_err(|e| self.error(id, &e.to_string()))?;
+        if object.kind != gix::object::Kind::Commit {
+            return Err(self.error(id, &format!("is a {}, not a commit", object.kind)));
+        }
         let seconds = |sig: std::result::Result<gix::actor::SignatureRef<'_>, _>| -> i64 {
             sig.ok()
                 .and_then(|s| s.time().ok())
                 .map_or(0, |t| t.seconds)
         };
+        let iter = || gix::objs::CommitRefIter::from_bytes(&object.data, self.repo.object_hash());
         Ok(Node {
-            parents: decoded.parents().collect(),
-            committer: seconds(decoded.committer()),
-            author: seconds(decoded.author()),
-            corrected: None,
+            parents: iter().parent_ids().collect(),
+            committer: seconds(iter().committer()),
+            author: seconds(iter().author()),
         })
+    }
+
+    fn key(&self, id: ObjectId) -> Key {
+        match self.graph.as_ref().and_then(|g| g.lookup(id)) {
+            Some(pos) => Key::Pos(pos.0),
+            None => Key::Obj(id),
+        }
+    }
+
+    fn id(&self, key: Key) -> ObjectId {
+        match (key, &self.graph) {
+            (Key::Pos(p), Some(g)) => g.id_at(gix::commitgraph::Position(p)).to_owned(),
+            (Key::Obj(id), _) => id,
+            (Key::Pos(_), None) => ObjectId::null(self.repo.object_hash()),
+        }
     }
 
     fn error(&self, id: ObjectId, what: &str) -> Error {
@@ -155,15 +154,64 @@ impl Reader<'_> {
     fn missing(&self, id: ObjectId, e: &dyn std::fmt::Display) -> Error {
         self.error(
             id,
-            &format!("cannot be read ({e}); the repository is missing objects — `git fsck` shows what, and a fresh fetch or clone restores them"),
+            &format!(
+                "cannot be read ({e}); the repository is missing objects — `git fsck` shows what, and a fresh fetch or clone restores them"
+            ),
         )
+    }
+}
+
+/// The walk's state: git's queue (newest committer date first, ties in the order queued) and
+/// what has been queued already.
+struct Queue<'r, 'g> {
+    reader: &'g Reader<'r>,
+    heap: BinaryHeap<(i64, Reverse<u64>, Key)>,
+    seq: u64,
+    seen_pos: Vec<bool>,
+    seen_obj: HashSet<ObjectId>,
+    nodes: HashMap<ObjectId, Node>,
+}
+
+impl Queue<'_, '_> {
+    /// Queues a commit unless it was queued before.
+    fn push(&mut self, key: Key) -> Result<()> {
+        let date = match key {
+            Key::Pos(p) => {
+                let seen = self.seen_pos.get_mut(p as usize);
+                match seen {
+                    Some(s) if !*s => *s = true,
+                    _ => return Ok(()),
+                }
+                let graph = self.reader.graph.as_ref().map(|g| {
+                    g.commit_at(gix::commitgraph::Position(p))
+                        .committer_timestamp()
+                });
+                graph.map_or(0, |t| i64::try_from(t).unwrap_or(i64::MAX))
+            }
+            Key::Obj(id) => {
+                if !self.seen_obj.insert(id) {
+                    return Ok(());
+                }
+                let node = self.reader.node(id)?;
+                let date = node.committer;
+                self.nodes.insert(id, node);
+                date
+            }
+        };
+        self.heap.push((date, Reverse(self.seq), key));
+        self.seq += 1;
+        Ok(())
     }
 }
 
 /// Walks the commits of the window from the tips of `spec`.
 pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
     let tips = tips(repo, spec)?;
-    let graph = repo.commit_graph_if_enabled().ok().flatten();
+    let graph = if spec.date == DateKind::Committer {
+        repo.commit_graph_if_enabled().ok().flatten()
+    } else {
+        None
+    };
     let generation = graph
         .as_ref()
         .and_then(|_| CorrectedDates::open(repo.objects.store_ref().path()));
@@ -171,7 +219,6 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
         repo,
         graph,
         generation,
-        need_author: spec.date == DateKind::Author,
     };
     let shallow: HashSet<ObjectId> = repo
         .shallow_commits()
@@ -181,79 +228,98 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
         .unwrap_or_default();
     // Pruning by corrected date is exact for the committer-date filter only.
     let prune_before = spec.since.filter(|_| spec.date == DateKind::Committer);
-
-    // Max-heap on (date, earliest queued first): git's commit_list_insert_by_date.
-    let mut queue: BinaryHeap<(i64, Reverse<u64>, ObjectId)> = BinaryHeap::new();
-    let mut nodes: HashMap<ObjectId, Node> = HashMap::new();
-    let mut seen: HashSet<ObjectId> = HashSet::new();
-    let mut seq = 0u64;
+    let mut queue = Queue {
+        reader: &reader,
+        heap: BinaryHeap::new(),
+        seq: 0,
+        seen_pos: vec![
+            false;
+            reader
+                .graph
+                .as_ref()
+                .map_or(0, |g| g.num_commits() as usize)
+        ],
+        seen_obj: HashSet::new(),
+        nodes: HashMap::new(),
+    };
     for id in tips {
-        if seen.insert(id) {
-            let node = reader.node(id)?;
-            queue.push((node.committer, Reverse(seq), id));
-            nodes.insert(id, node);
-            seq += 1;
-        }
+        queue.push(reader.key(id))?;
     }
     let mut out = Vec::new();
     let mut times = Vec::new();
     let mut visited = 0usize;
     let mut used_generation_data = false;
     let mut boundary: Option<ShallowBoundary> = None;
-    while let Some((_, _, id)) = queue.pop() {
-        let Some(node) = nodes.remove(&id) else {
-            continue;
-        };
+    while let Some((committer, _, key)) = queue.heap.pop() {
         visited += 1;
-        let date = match spec.date {
-            DateKind::Committer => node.committer,
-            DateKind::Author => node.author,
+        let (date, corrected, parents): (i64, Option<u64>, Vec<Key>) = match key {
+            Key::Pos(p) => {
+                let Some(graph) = reader.graph.as_ref() else {
+                    continue;
+                };
+                let pos = gix::commitgraph::Position(p);
+                let c = graph.commit_at(pos);
+                let corrected = reader
+                    .generation
+                    .as_ref()
+                    .and_then(|g| g.corrected(p, c.committer_timestamp()));
+                let parents = c
+                    .iter_parents()
+                    .map(|r| r.map(|pp| Key::Pos(pp.0)))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(|e| {
+                        reader.error(
+                            graph.id_at(pos).to_owned(),
+                            &format!("the commit-graph is corrupt ({e}); rewrite it with `git commit-graph write --reachable`"),
+                        )
+                    })?;
+                (committer, corrected, parents)
+            }
+            Key::Obj(id) => {
+                let Some(node) = queue.nodes.remove(&id) else {
+                    continue;
+                };
+                let date = match spec.date {
+                    DateKind::Committer => node.committer,
+                    DateKind::Author => node.author,
+                };
+                (
+                    date,
+                    None,
+                    node.parents.into_iter().map(|p| reader.key(p)).collect(),
+                )
+            }
         };
         if spec.since.is_none_or(|s| date >= s) && spec.until.is_none_or(|u| date <= u) {
-            out.push(id);
-            times.push(node.committer);
+            out.push(reader.id(key));
+            times.push(committer);
         }
-        if let (Some(bound), Some(corrected)) = (prune_before, node.corrected)
+        if let (Some(bound), Some(corrected)) = (prune_before, corrected)
             && i64::try_from(corrected).is_ok_and(|c| c < bound)
         {
             used_generation_data = true;
             continue;
         }
-        if shallow.contains(&id) {
-            // Its parents are not here. Beyond a boundary dated before START a window could
-            // only hide commits with skewed dates; git itself cannot see them either.
-            if spec.since.is_none_or(|s| node.committer >= s) || !node.parents.is_empty() {
-                let newer = boundary
-                    .as_ref()
-                    .is_none_or(|b| node.committer > b.date.timestamp());
-                if newer && spec.since.is_none_or(|s| node.committer >= s) {
+        if !shallow.is_empty() {
+            let id = reader.id(key);
+            if shallow.contains(&id) {
+                // Its parents are not here. A boundary dated before START could only hide
+                // commits with skewed dates, which git cannot see either.
+                if spec.since.is_none_or(|s| committer >= s)
+                    && boundary
+                        .as_ref()
+                        .is_none_or(|b| committer > b.date.timestamp())
+                {
                     boundary = Some(ShallowBoundary {
                         commit: id.to_string(),
-                        date: to_datetime(node.committer, 0),
+                        date: to_datetime(committer, 0),
                     });
                 }
+                continue;
             }
-            continue;
         }
-        for parent in node.parents {
-            if seen.insert(parent) {
-                let pnode = match reader.node(parent) {
-                    Ok(n) => n,
-                    Err(e) if !shallow.is_empty() => {
-                        // A shallow clone whose shallow file lags behind: treat as a boundary.
-                        let _ = e;
-                        boundary.get_or_insert(ShallowBoundary {
-                            commit: id.to_string(),
-                            date: to_datetime(node.committer, 0),
-                        });
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                };
-                queue.push((pnode.committer, Reverse(seq), parent));
-                nodes.insert(parent, pnode);
-                seq += 1;
-            }
+        for parent in parents {
+            queue.push(parent)?;
         }
     }
     Ok(Walk {
@@ -261,6 +327,7 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
         times,
         visited,
         used_generation_data,
+        generation_available: reader.generation.is_some(),
         shallow: boundary,
     })
 }

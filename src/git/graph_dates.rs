@@ -27,8 +27,57 @@ pub struct CorrectedDates {
 #[derive(Debug)]
 struct Layer {
     commits: u32,
-    offsets: Vec<u8>,
+    file: File,
+    /// Where the GDA2 chunk starts, and its length.
+    offsets_at: u64,
+    offsets_len: u64,
+    /// The GDO2 chunk (rarely more than a few entries), read up front.
     overflow: Vec<u8>,
+    /// The whole GDA2 chunk, once enough lookups were made to make reading it cheaper than
+    /// reading entries one by one (a recent window needs a handful; an old one, most of them).
+    offsets: std::cell::OnceCell<Option<Vec<u8>>>,
+    lookups: std::cell::Cell<u32>,
+}
+
+/// Lookups answered by reading single entries before the whole chunk is read.
+const LAZY_LOOKUPS: u32 = 512;
+
+impl Layer {
+    fn offset_entry(&self, local: u32) -> Option<u32> {
+        let i = u64::from(local) * 4;
+        if i + 4 > self.offsets_len {
+            return None;
+        }
+        let n = self.lookups.get();
+        if n < LAZY_LOOKUPS && self.offsets.get().is_none() {
+            self.lookups.set(n + 1);
+            let mut buf = [0u8; 4];
+            read_at(&self.file, &mut buf, self.offsets_at + i)?;
+            return Some(u32::from_be_bytes(buf));
+        }
+        let all = self
+            .offsets
+            .get_or_init(|| {
+                let mut buf = vec![0u8; usize::try_from(self.offsets_len).ok()?];
+                read_at(&self.file, &mut buf, self.offsets_at)?;
+                Some(buf)
+            })
+            .as_ref()?;
+        let i = usize::try_from(i).ok()?;
+        Some(u32::from_be_bytes(all.get(i..i + 4)?.try_into().ok()?))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> Option<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at).ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> Option<()> {
+    let mut f = file.try_clone().ok()?;
+    f.seek(SeekFrom::Start(at)).ok()?;
+    f.read_exact(buf).ok()
 }
 
 impl CorrectedDates {
@@ -65,8 +114,7 @@ impl CorrectedDates {
         let mut local = position;
         for layer in &self.layers {
             if local < layer.commits {
-                let i = local as usize * 4;
-                let raw = u32::from_be_bytes(layer.offsets.get(i..i + 4)?.try_into().ok()?);
+                let raw = layer.offset_entry(local)?;
                 let offset = if raw & 0x8000_0000 == 0 {
                     u64::from(raw)
                 } else {
@@ -120,8 +168,8 @@ fn read_layer(path: &Path) -> Option<Layer> {
     };
     let fanout = read_chunk(chunk(OIDF)?)?;
     let commits = u32::from_be_bytes(fanout.get(1020..1024)?.try_into().ok()?);
-    let offsets = read_chunk(chunk(GDA2)?)?;
-    if offsets.len() < commits as usize * 4 {
+    let (offsets_at, offsets_len) = chunk(GDA2)?;
+    if offsets_len < u64::from(commits) * 4 {
         return None;
     }
     let overflow = match chunk(GDO2) {
@@ -130,7 +178,11 @@ fn read_layer(path: &Path) -> Option<Layer> {
     };
     Some(Layer {
         commits,
-        offsets,
+        file,
+        offsets_at,
+        offsets_len,
         overflow,
+        offsets: std::cell::OnceCell::new(),
+        lookups: std::cell::Cell::new(0),
     })
 }
