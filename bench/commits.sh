@@ -56,7 +56,7 @@ for graph in no yes; do
         hyperfine -N --warmup 2 --runs "$runs" --export-json "$results/$name-$graph.json" \
             -n since "git -C $repo rev-list --since=$s --until=$e HEAD" \
             -n filter "git -C $repo rev-list --since-as-filter=$s --until=$e HEAD" \
-            -n pm "$pm -C $repo commits --window $s..$e --format hashes" >/dev/null
+            -n pm "$pm -q -C $repo commits --window $s..$e --format hashes" >/dev/null
         python3 - "$results/$name-$graph.json" "$name" "$graph" "$count" "$missed" <<'PY'
 import json, sys
 path, name, graph, count, missed = sys.argv[1:]
