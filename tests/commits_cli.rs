@@ -377,3 +377,51 @@ fn non_utf8_messages_and_names_and_octopus_merges() {
     assert_eq!(root["author"]["name"], "Jos\u{fffd}");
     assert_eq!(root["summary"], "caf\u{fffd} cr\u{fffd}me");
 }
+
+#[test]
+fn several_repositories_are_merged_by_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (repo, times) in [
+        (&a, ["2024-03-01T09:00:00Z", "2024-03-01T09:20:00Z"]),
+        (&b, ["2024-03-01T09:10:00Z", "2024-03-01T09:30:00Z"]),
+    ] {
+        std::fs::create_dir(repo).unwrap();
+        git(repo, &["init", "-q", "-b", "main"]);
+        for t in times {
+            git_at(repo, t, &["commit", "-q", "--allow-empty", "-m", t]);
+        }
+    }
+    let out = pm(dir.path())
+        .args([
+            "commits",
+            "--window",
+            "2024-03-01T08:00:00Z..",
+            "--repo",
+            "a",
+            "--repo",
+            "b",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let order: Vec<(&str, &str)> = v["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["repo"].as_str().unwrap(), c["summary"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("b", "2024-03-01T09:30:00Z"),
+            ("a", "2024-03-01T09:20:00Z"),
+            ("b", "2024-03-01T09:10:00Z"),
+            ("a", "2024-03-01T09:00:00Z")
+        ]
+    );
+    assert_eq!(v["repos"].as_array().unwrap().len(), 2);
+}
