@@ -28,7 +28,10 @@ impl Archive {
         let dir = normalize(&ws.reports_dir());
         let files = report_files(ws)?;
         let options = LoadOptions::new(&ws.config);
-        let loaded: Vec<_> = files.par_iter().map(|p| Report::load(p, &options)).collect();
+        let loaded: Vec<_> = files
+            .par_iter()
+            .map(|p| Report::load(p, &options))
+            .collect();
         let (mut reports, mut unreadable) = (Vec::new(), Vec::new());
         for result in loaded {
             match result {
@@ -47,6 +50,15 @@ impl Archive {
 /// Every report file under the workspace's reports folder, sorted; an error when the folder
 /// does not exist.
 pub fn report_files(ws: &Workspace) -> Result<Vec<PathBuf>> {
+    let dir = existing_reports_dir(ws)?;
+    let mut found = Vec::new();
+    each_report_file(ws, &dir, |p| found.push(p));
+    found.sort();
+    Ok(found)
+}
+
+/// The workspace's reports folder (normalized), or an error when it does not exist.
+pub fn existing_reports_dir(ws: &Workspace) -> Result<PathBuf> {
     let dir = normalize(&ws.reports_dir());
     if !dir.is_dir() {
         return Err(Error::Usage(format!(
@@ -54,28 +66,54 @@ pub fn report_files(ws: &Workspace) -> Result<Vec<PathBuf>> {
             dir.display()
         )));
     }
+    Ok(dir)
+}
+
+/// [`report_files`] of the reports folder `dir` (from [`existing_reports_dir`]), handed to
+/// `each` as the walk finds them, in no particular order.
+pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf)) {
     let reports = &ws.config.reports;
-    Ok(walk(&dir, &|p: &Path| p.strip_prefix(&dir).is_ok_and(|rel| is_report(rel, reports))))
+    walk_each(
+        dir,
+        &|p: &Path| p.strip_prefix(dir).is_ok_and(|rel| is_report(rel, reports)),
+        each,
+    );
 }
 
 /// Markdown files under `dir` (gitignore-aware, hidden files skipped) that `keep` accepts,
 /// sorted. A folder named like a report (`…/report.md/`) is returned as is, so it is reported.
 pub fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+    let mut found = Vec::new();
+    walk_each(dir, keep, |p| found.push(p));
+    found.sort();
+    found
+}
+
+/// [`walk`], handing each file to `each` in the order of the walk.
+fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, mut each: impl FnMut(PathBuf)) {
+    let entries = ignore::WalkBuilder::new(dir)
         .require_git(false)
         .build()
         .filter_map(std::result::Result::ok)
-        .filter(|e| e.depth() > 0)
-        .map(|e| normalize(e.path()))
-        .filter(|p| {
-            let is_md = p
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
-            is_md && (!p.is_dir() || p.parent().is_some_and(|parent| parent != dir)) && keep(p)
-        })
-        .collect();
-    found.sort();
-    found
+        .filter(|e| e.depth() > 0);
+    for entry in entries {
+        let p = normalize(entry.path());
+        let is_md = p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
+        if !is_md {
+            continue;
+        }
+        // The walk read each entry's type with the folder: only a symlink needs a `stat`.
+        let is_dir = match entry.file_type() {
+            Some(t) if t.is_file() => false,
+            Some(t) if t.is_dir() => true,
+            _ => p.is_dir(),
+        };
+        if (!is_dir || p.parent().is_some_and(|parent| parent != dir)) && keep(&p) {
+            each(p);
+        }
+    }
 }
 
 /// Removes `.` and resolves `..` without touching the file system (symlinks stay as written).

@@ -43,7 +43,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        // Counting first (a loop that vectorises) sizes the table once.
+        let mut starts = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+        starts.push(0);
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self { starts }
     }
@@ -55,6 +57,24 @@ impl LineIndex {
         } else {
             self.starts.len()
         }
+    }
+
+    /// The lines of `text` as [`str::lines`] gives them, found in the index instead of by
+    /// searching the text again.
+    pub fn lines<'t>(&self, text: &'t str) -> impl Iterator<Item = &'t str> {
+        self.starts
+            .iter()
+            .enumerate()
+            // No line starts after the final line ending, nor in an empty text.
+            .take_while(move |&(_, &start)| start < text.len())
+            .map(move |(i, &start)| match self.starts.get(i + 1) {
+                // `str::lines` drops a `\r` only before the `\n`.
+                Some(&next) => {
+                    let line = &text[start..next - 1];
+                    line.strip_suffix('\r').unwrap_or(line)
+                }
+                None => &text[start..],
+            })
     }
 
     /// The span of a byte offset in `text` (offsets past the end clamp to the end).
@@ -110,6 +130,28 @@ mod tests {
         assert_eq!(idx.span(text, 3), Span::new(2, 1));
         // "çé " is 5 bytes; the x is the fourth character.
         assert_eq!(idx.span(text, 8), Span::new(2, 4));
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "a\r\r\nb",
+            "\n\nx\r\n\r\n",
+            "é\nç\r\n",
+        ] {
+            let idx = LineIndex::new(text);
+            assert_eq!(
+                idx.lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -19,8 +19,8 @@ use crate::layout::{display_path, is_report};
 use crate::output::{self, Format, HumanOptions};
 use crate::report::time::parse_date;
 use crate::report::{LoadOptions, Report};
-use crate::rules::repository::{self, Placed};
-use crate::rules::{self, CheckOptions, Checker, RULES};
+use crate::rules::repository;
+use crate::rules::{self, CheckOptions, Checker, Kept, RULES};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -104,59 +104,95 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         },
     )?;
     let load_options = LoadOptions::new(&ws.config);
-    let loaded: Vec<(Input, std::result::Result<Report, _>)> = inputs
-        .into_par_iter()
-        .map(|input| {
-            let report = match &input.bytes {
-                Some(bytes) => Report::from_bytes(&input.path, bytes, &load_options),
-                None => Report::load(&input.path, &load_options),
-            };
-            (input, report)
-        })
-        .collect();
-
     let base = display_base(ctx, args.format);
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut shown_of: Vec<PathBuf> = Vec::new();
-    for (input, result) in &loaded {
+    let file_name = &ws.config.reports.file_name;
+    // Each file is loaded and checked in one go and then dropped: only what the rules across
+    // reports need of it is kept.
+    let check_one = |input: Input| -> (PathBuf, Checked) {
         let shown = display_path(&input.path, &base);
-        match result {
+        let report = match input.bytes {
+            Some(bytes) => Report::from_vec(&input.path, bytes, &load_options),
+            None => Report::load(&input.path, &load_options),
+        };
+        let checked = match report {
             Ok(report) => {
-                placed.push(Placed {
-                    report,
-                    rel: input.path.strip_prefix(&reports_dir).ok(),
-                });
-                shown_of.push(shown);
+                let diagnostics = checker.diagnose(&report, &shown, checker.findings(&report));
+                let entry = repository::Entry::new(
+                    &report,
+                    input.path.strip_prefix(&reports_dir).ok(),
+                    file_name,
+                );
+                let kept = Kept::new(&report, &entry.lines());
+                Checked::Report {
+                    shown,
+                    diagnostics,
+                    entry,
+                    kept,
+                }
             }
-            Err(e) => diagnostics.extend(checker.unreadable(e, &shown)),
+            Err(e) => Checked::Unreadable(checker.unreadable(&e, &shown)),
+        };
+        (input.path, checked)
+    };
+    let checked: Vec<(PathBuf, Checked)> = match inputs {
+        Inputs::Listed(inputs) => inputs.into_par_iter().map(check_one).collect(),
+        Inputs::Archive(dir) => {
+            // The walk feeds the checks as it finds files rather than being a step of its own;
+            // sorting by path then gives the order of a sorted walk.
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (ws, dir) = (&ws, &dir);
+            let mut checked: Vec<(PathBuf, Checked)> = std::thread::scope(|scope| {
+                scope.spawn(move || {
+                    archive::each_report_file(ws, dir, |path| {
+                        // Fails only when the checks stopped early: nothing left to feed.
+                        let _ = tx.send(path);
+                    });
+                });
+                rx.into_iter()
+                    .par_bridge()
+                    .map(|path| check_one(Input { path, bytes: None }))
+                    .collect()
+            });
+            checked.sort_by(|a, b| a.0.cmp(&b.0));
+            checked
+        }
+    };
+    let files = checked.len();
+
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut per_file: Vec<Diagnostic> = Vec::new();
+    let mut entries: Vec<repository::Entry> = Vec::new();
+    let mut kept: Vec<(PathBuf, Kept)> = Vec::new();
+    for (_, c) in checked {
+        match c {
+            Checked::Report {
+                shown,
+                diagnostics: found,
+                entry,
+                kept: k,
+            } => {
+                per_file.extend(found);
+                entries.push(entry);
+                kept.push((shown, k));
+            }
+            Checked::Unreadable(d) => diagnostics.extend(d),
         }
     }
-    let per_file: Vec<Vec<Diagnostic>> = placed
-        .par_iter()
-        .zip(&shown_of)
-        .map(|(p, shown)| checker.diagnose(p.report, shown, checker.findings(p.report)))
-        .collect();
-    diagnostics.extend(per_file.into_iter().flatten());
+    diagnostics.append(&mut per_file);
     // `related` can only be checked when every report was read (a full run, as in CI).
     let full_run = args.paths.is_empty() && !args.staged;
-    let all_ids: Option<BTreeSet<String>> = full_run.then(|| {
-        placed
-            .iter()
-            .map(|p| p.report.id(&ws.config.reports.file_name))
-            .collect()
-    });
-    for ((p, shown), findings) in
-        placed
-            .iter()
-            .zip(&shown_of)
-            .zip(repository::check(&checker, &placed, all_ids.as_ref()))
-    {
-        diagnostics.extend(checker.diagnose(p.report, shown, findings));
+    let all_ids: Option<BTreeSet<String>> =
+        full_run.then(|| entries.iter().map(|e| e.id.clone()).collect());
+    for ((shown, k), findings) in kept.iter().zip(repository::check_entries(
+        &checker,
+        &entries,
+        all_ids.as_ref(),
+    )) {
+        diagnostics.extend(checker.diagnose_kept(k, shown, findings));
     }
 
     diagnostic::sort(&mut diagnostics);
-    let summary = Summary::new(loaded.len(), &diagnostics);
+    let summary = Summary::new(files, &diagnostics);
     output::render(
         args.format,
         &diagnostics,
@@ -191,6 +227,28 @@ fn display_base(ctx: &Context, format: Format) -> PathBuf {
         .map_or_else(|| ctx.cwd.clone(), Path::to_owned)
 }
 
+/// What is left of a file once it was checked.
+#[derive(Debug)]
+enum Checked {
+    Report {
+        shown: PathBuf,
+        /// The findings of the rules on the file alone.
+        diagnostics: Vec<Diagnostic>,
+        /// What the rules across reports need.
+        entry: repository::Entry,
+        kept: Kept,
+    },
+    /// PM000 (`None` when it is turned off).
+    Unreadable(Option<Diagnostic>),
+}
+
+/// The files to check: listed up front, or every report of the archive (its folder).
+#[derive(Debug)]
+enum Inputs {
+    Listed(Vec<Input>),
+    Archive(PathBuf),
+}
+
 /// A file to check: its path, and its bytes when they do not come from the work tree.
 #[derive(Debug)]
 struct Input {
@@ -198,7 +256,7 @@ struct Input {
     bytes: Option<Vec<u8>>,
 }
 
-fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Result<Vec<Input>> {
+fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Result<Inputs> {
     let reports = &ws.config.reports;
     let report_in_dir = |path: &Path| {
         path.strip_prefix(reports_dir)
@@ -213,12 +271,10 @@ fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Re
                 bytes: Some(file.bytes),
             });
         }
-        return Ok(inputs);
+        return Ok(Inputs::Listed(inputs));
     }
     if args.paths.is_empty() {
-        let files = archive::report_files(ws)?;
-        inputs.extend(files.into_iter().map(|path| Input { path, bytes: None }));
-        return Ok(inputs);
+        return Ok(Inputs::Archive(archive::existing_reports_dir(ws)?));
     }
     for arg in &args.paths {
         let path = normalize(&ctx.cwd.join(arg));
@@ -232,5 +288,5 @@ fn collect(ctx: &Context, args: &Args, ws: &Workspace, reports_dir: &Path) -> Re
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     inputs.dedup_by(|a, b| a.path == b.path);
-    Ok(inputs)
+    Ok(Inputs::Listed(inputs))
 }

@@ -139,41 +139,43 @@ impl Report {
                 limit,
             }));
         }
-        Self::from_bytes(path, &bytes, options)
+        Self::from_vec(path, bytes, options)
     }
 
     /// Parses a report from bytes already read (the index version of a staged file, a test).
     pub fn from_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Self, LoadError> {
-        let fail = |kind| LoadError {
-            path: path.to_owned(),
-            kind,
-        };
-        if bytes.len() as u64 > options.max_file_size {
-            return Err(fail(LoadErrorKind::TooLarge {
-                size: bytes.len() as u64,
-                limit: options.max_file_size,
-            }));
+        check_bytes(path, bytes, options)?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e.valid_up_to()))?;
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        Ok(parse::parse(path, text.to_owned(), options))
+    }
+
+    /// [`Report::from_bytes`] on bytes it may keep: their text becomes the report's source
+    /// without a copy.
+    pub fn from_vec(path: &Path, bytes: Vec<u8>, options: &LoadOptions) -> Result<Self, LoadError> {
+        check_bytes(path, &bytes, options)?;
+        let mut text = String::from_utf8(bytes)
+            .map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))?;
+        if text.starts_with(BOM) {
+            text.drain(..BOM.len_utf8());
         }
-        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-            return Err(fail(LoadErrorKind::Binary {
-                span: byte_span(bytes, nul),
-            }));
-        }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                return Err(fail(LoadErrorKind::NotUtf8 {
-                    span: byte_span(bytes, e.valid_up_to()),
-                }));
-            }
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         Ok(parse::parse(path, text, options))
     }
 
     /// The text of a 1-based line (without its line ending).
     pub fn line(&self, line: u32) -> Option<&str> {
         self.lines.line_text(&self.source, line)
+    }
+
+    /// The lines of the source, as [`str::lines`] gives them.
+    pub fn source_lines(&self) -> impl Iterator<Item = &str> {
+        self.lines.lines(&self.source)
+    }
+
+    /// The number of lines (a trailing newline does not start a new line).
+    pub fn line_count(&self) -> usize {
+        self.lines.len(&self.source)
     }
 
     /// The front matter, when it parsed.
@@ -216,6 +218,41 @@ impl Report {
             return id.to_owned();
         }
         default_id(&self.path, file_name)
+    }
+}
+
+/// The byte order mark some editors put at the start of UTF-8 files.
+const BOM: char = '\u{feff}';
+
+/// Refuses bytes that cannot be a report whatever their encoding: too many, or binary.
+fn check_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<(), LoadError> {
+    let fail = |kind| LoadError {
+        path: path.to_owned(),
+        kind,
+    };
+    if bytes.len() as u64 > options.max_file_size {
+        return Err(fail(LoadErrorKind::TooLarge {
+            size: bytes.len() as u64,
+            limit: options.max_file_size,
+        }));
+    }
+    // `contains` searches fast; `position` then only runs on binary files.
+    if bytes.contains(&0)
+        && let Some(nul) = bytes.iter().position(|&b| b == 0)
+    {
+        return Err(fail(LoadErrorKind::Binary {
+            span: byte_span(bytes, nul),
+        }));
+    }
+    Ok(())
+}
+
+fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> LoadError {
+    LoadError {
+        path: path.to_owned(),
+        kind: LoadErrorKind::NotUtf8 {
+            span: byte_span(bytes, valid_up_to),
+        },
     }
 }
 

@@ -30,21 +30,22 @@ fn comrak_options() -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.autolink = true;
     o.extension.front_matter_delimiter = Some("---".to_owned());
-    o.parse.sourcepos_chars = true;
     o
 }
 
-pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
+/// `text` becomes the report's source.
+pub(super) fn parse(path: &Path, text: String, options: &LoadOptions) -> Report {
     let arena = Arena::new();
-    let root = parse_document(&arena, &defuse(text), &comrak_options());
-    let lines = LineIndex::new(text);
+    let lines = LineIndex::new(&text);
+    let root = parse_document(&arena, &defuse(&text, &lines), &comrak_options());
+    columns_to_chars(root, &text, &lines);
 
     let mut children: Vec<Node> = root.children().collect();
     let front_matter = match children.first().map(|n| n.data().sourcepos.end.line) {
         Some(end) if matches!(children[0].data().value, NodeValue::FrontMatter(_)) => {
             children.remove(0);
             let end_line = saturate(end);
-            let yaml = match (lines.offset(text, 2), lines.offset(text, end_line)) {
+            let yaml = match (lines.offset(&text, 2), lines.offset(&text, end_line)) {
                 (Some(a), Some(b)) if a <= b => &text[a..b],
                 _ => "",
             };
@@ -54,7 +55,7 @@ pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
         _ if text.lines().take(2).all(|l| l.trim_end() == "---") && text.lines().count() >= 2 => {
             front_matter::parse("", 2, 2)
         }
-        _ => Err(missing_front_matter(text)),
+        _ => Err(missing_front_matter(&text)),
     };
     let date = front_matter
         .as_ref()
@@ -63,7 +64,7 @@ pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
 
     let mut report = Report {
         path: path.to_owned(),
-        source: text.to_owned(),
+        source: text,
         lines,
         front_matter,
         heading: None,
@@ -77,7 +78,10 @@ pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
     };
 
     for (heading, blocks) in group_sections(&children, &mut report.heading) {
-        let heading_text = plain_text(heading).replace('\n', " ");
+        let mut heading_text = plain_text(heading);
+        if heading_text.contains('\n') {
+            heading_text = heading_text.replace('\n', " ");
+        }
         let kind = options.sections.classify(&heading_text);
         let first_of_kind = kind.as_ref().is_some_and(|k| report.section(k).is_none());
         let end_line = blocks.last().map_or(span(heading).line, |b| {
@@ -106,6 +110,71 @@ pub(super) fn parse(path: &Path, text: &str, options: &LoadOptions) -> Report {
     report
 }
 
+/// comrak counts columns in bytes; spans count characters. comrak can convert them itself
+/// (`sourcepos_chars`), but it counts from the start of the line for every node: a cost on every
+/// report, and quadratic on a long line with many nodes. Here an ASCII text (most reports) only
+/// has columns past the end of a line clamped as comrak does, and other texts get one table of
+/// character counts, so every position costs the same. The start columns are then those comrak
+/// would give.
+fn columns_to_chars(root: Node, text: &str, lines: &LineIndex) {
+    // Characters starting before each byte offset (and at the end), when the text is not ASCII.
+    let chars_before: Option<Vec<u32>> = (!text.is_ascii()).then(|| {
+        let mut table = Vec::with_capacity(text.len() + 1);
+        let mut count = 0u32;
+        for &b in text.as_bytes() {
+            table.push(count);
+            // Every byte but a UTF-8 continuation byte starts a character.
+            if (b as i8) >= -0x40 {
+                count = count.saturating_add(1);
+            }
+        }
+        table.push(count);
+        table
+    });
+    // The characters of `text[start..end]`.
+    let count = |start: usize, end: usize| match &chars_before {
+        Some(table) => (table[end] - table[start]) as usize,
+        None => end - start,
+    };
+    let convert = |lc: &mut comrak::nodes::LineColumn| {
+        if lc.column == 0 {
+            return;
+        }
+        let Some((start, line)) = comrak_line(text, lines, lc.line) else {
+            return;
+        };
+        lc.column = if lc.column > line.len() {
+            count(start, start + line.len()) + 1
+        } else {
+            // The characters that start at or before the column's byte.
+            count(start, start + lc.column)
+        };
+    };
+    // Spans are taken from where nodes start; end columns are never read.
+    for node in root.descendants() {
+        convert(&mut node.data_mut().sourcepos.start);
+    }
+}
+
+/// A 1-based line as comrak sees it (`str::lines`: a `\r` is dropped only before a `\n`), with
+/// its byte offset; `None` past the last line.
+fn comrak_line<'t>(text: &'t str, lines: &LineIndex, line: usize) -> Option<(usize, &'t str)> {
+    let n = u32::try_from(line).ok()?;
+    let start = lines.offset(text, n)?;
+    if start >= text.len() {
+        return None;
+    }
+    let end = n
+        .checked_add(1)
+        .and_then(|next| lines.offset(text, next))
+        .unwrap_or(text.len());
+    let raw = &text[start..end];
+    Some(match raw.strip_suffix('\n') {
+        Some(l) => (start, l.strip_suffix('\r').unwrap_or(l)),
+        None => (start, raw),
+    })
+}
+
 /// Deepest blockquote nesting and longest `*`/`_` run handed to comrak, and the most `|` on a
 /// line: comrak's time grows with the square of each (20,000 nested `>` take a second), so a
 /// hostile file could stall a pre-commit hook. No real report comes near these limits.
@@ -114,14 +183,13 @@ const MAX_DELIMITER_RUN: usize = 32;
 const MAX_PIPES: usize = 128;
 
 /// Blanks out (with spaces, so every position stays the same) the excess of the constructs above.
-fn defuse(text: &str) -> Cow<'_, str> {
+fn defuse<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, str> {
     let bytes = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
     let mut blank = |i: usize| out.get_or_insert_with(|| bytes.to_vec())[i] = b' ';
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr_newline(bytes, start);
-        let line = &bytes[start..end];
+    for (number, line) in (1..).zip(lines.lines(text)) {
+        let line_start = lines.offset(text, number).unwrap_or(0);
+        let line = line.as_bytes();
         let mut depth = 0;
         for (i, &b) in line
             .iter()
@@ -131,9 +199,20 @@ fn defuse(text: &str) -> Cow<'_, str> {
             if b == b'>' {
                 depth += 1;
                 if depth > MAX_QUOTE_DEPTH {
-                    blank(start + i);
+                    blank(line_start + i);
                 }
             }
+        }
+        // Counting (a loop that vectorises) clears nearly every line: a run needs as many
+        // delimiters, and the pipes must be there to be too many.
+        let (pipes, delimiters) = line.iter().fold((0usize, 0usize), |(p, d), &b| {
+            (
+                p + usize::from(b == b'|'),
+                d + usize::from(matches!(b, b'*' | b'_')),
+            )
+        });
+        if pipes <= MAX_PIPES && delimiters <= MAX_DELIMITER_RUN {
+            continue;
         }
         let mut run = 0;
         let mut prev = 0u8;
@@ -146,16 +225,15 @@ fn defuse(text: &str) -> Cow<'_, str> {
             };
             prev = b;
             if matches!(b, b'*' | b'_') && run > MAX_DELIMITER_RUN {
-                blank(start + i);
+                blank(line_start + i);
             }
             if b == b'|' {
                 pipes += 1;
                 if pipes > MAX_PIPES {
-                    blank(start + i);
+                    blank(line_start + i);
                 }
             }
         }
-        start = end + 1;
     }
     match out {
         // Only ASCII bytes were replaced by ASCII spaces, so the text is still UTF-8.
@@ -165,13 +243,6 @@ fn defuse(text: &str) -> Cow<'_, str> {
         ),
         None => Cow::Borrowed(text),
     }
-}
-
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
 }
 
 fn missing_front_matter(text: &str) -> FrontMatterError {
@@ -230,7 +301,7 @@ fn group_sections<'a>(
             Some(1) => {
                 if title.is_none() {
                     *title = Some(Labelled {
-                        text: plain_text(node).replace('\n', " ").trim().to_owned(),
+                        text: one_line(node),
                         span: span(node),
                     });
                 }
@@ -290,6 +361,22 @@ fn plain_text(node: Node) -> String {
     out
 }
 
+/// [`plain_text`] on one line (breaks become spaces), trimmed: what a cell or a label shows.
+/// The same as `plain_text(node).replace('\n', " ").trim().to_owned()`, without the copies
+/// when there is nothing to replace or trim.
+fn one_line(node: Node) -> String {
+    let mut text = plain_text(node);
+    if text.contains('\n') {
+        text = text.replace('\n', " ");
+    }
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() {
+        text
+    } else {
+        trimmed.to_owned()
+    }
+}
+
 fn first_link(node: Node) -> Option<String> {
     node.descendants().find_map(|d| match &d.data().value {
         NodeValue::Link(l) => Some(l.url.clone()),
@@ -316,7 +403,7 @@ fn table_rows(table: Node) -> Vec<(Span, bool, Vec<Cell>)> {
                     // Point at the content, not at the padding after the `|`.
                     let at = c.first_child().unwrap_or(c);
                     Cell {
-                        text: plain_text(c).replace('\n', " ").trim().to_owned(),
+                        text: one_line(c),
                         span: if at.data().sourcepos.start.line == 0 {
                             row_span
                         } else {
@@ -362,15 +449,23 @@ fn timeline(blocks: &[Node], date: Option<chrono::NaiveDate>) -> Option<Timeline
     let rows = body
         .into_iter()
         .zip(resolved)
-        .map(|((row_span, _, cells), at)| TimelineRow {
-            span: row_span,
-            time: cells.first().cloned().unwrap_or(Cell {
-                text: String::new(),
+        .map(|((row_span, _, cells), at)| {
+            let mut cells = cells.into_iter();
+            let time = cells.next();
+            let event = match event_col {
+                0 => time.clone(),
+                n => cells.nth(n - 1),
+            };
+            TimelineRow {
                 span: row_span,
-                url: None,
-            }),
-            at,
-            event: cells.get(event_col).cloned(),
+                time: time.unwrap_or(Cell {
+                    text: String::new(),
+                    span: row_span,
+                    url: None,
+                }),
+                at,
+                event,
+            }
         })
         .collect();
     Some(Timeline {
@@ -450,7 +545,7 @@ fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
                         .next_sibling()
                         .filter(|n| matches!(n.data().value, NodeValue::Paragraph))
                 {
-                    statement = plain_text(next).replace('\n', " ").trim().to_owned();
+                    statement = one_line(next);
                 }
                 return Some(Labelled {
                     text: statement,
@@ -470,7 +565,7 @@ fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
                     continue;
                 }
                 return Some(Labelled {
-                    text: plain_text(next).replace('\n', " ").trim().to_owned(),
+                    text: one_line(next),
                     span: span(next),
                 });
             }
@@ -514,7 +609,7 @@ fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
             continue;
         };
         let text = if matches!(first.data().value, NodeValue::Paragraph) {
-            plain_text(first).replace('\n', " ").trim().to_owned()
+            one_line(first)
         } else {
             String::new()
         };
@@ -579,40 +674,46 @@ fn action_table(blocks: &[Node]) -> Option<ActionTable> {
             })
             .unwrap_or_default()
     };
-    let parsed: Vec<_> = tables.iter().map(|t| (span(t), table_rows(t))).collect();
-    let (table_span, rows) = parsed
+    let mut parsed: Vec<_> = tables.iter().map(|t| (span(t), table_rows(t))).collect();
+    let chosen = parsed
         .iter()
-        .find(|(_, rows)| columns_of(rows).contains(&Some(ActionColumn::Action)))
-        .or_else(|| parsed.first())?;
-    let columns = columns_of(rows);
-    let cell = |cells: &[Cell], col: ActionColumn| -> Option<Cell> {
-        let i = columns.iter().position(|c| *c == Some(col))?;
-        cells.get(i).cloned()
-    };
+        .position(|(_, rows)| columns_of(rows).contains(&Some(ActionColumn::Action)))
+        .unwrap_or(0);
+    if chosen >= parsed.len() {
+        return None;
+    }
+    let (table_span, rows) = parsed.swap_remove(chosen);
+    let columns = columns_of(&rows);
     let items = rows
-        .iter()
+        .into_iter()
         .filter(|(_, header, cells)| !header && cells.iter().any(|c| c.value().is_some()))
         .enumerate()
         .map(|(i, (row_span, _, cells))| {
-            let due = cell(cells, ActionColumn::Due);
-            let status = cell(cells, ActionColumn::Status);
+            // Each column is read once: the cells move into the item.
+            let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
+            let mut cell = |col: ActionColumn| -> Option<Cell> {
+                let i = columns.iter().position(|c| *c == Some(col))?;
+                cells.get_mut(i)?.take()
+            };
+            let due = cell(ActionColumn::Due);
+            let status = cell(ActionColumn::Status);
             ActionItem {
                 index: i + 1,
-                span: *row_span,
-                number: cell(cells, ActionColumn::Number),
-                action: cell(cells, ActionColumn::Action),
-                owner: cell(cells, ActionColumn::Owner),
+                span: row_span,
+                number: cell(ActionColumn::Number),
+                action: cell(ActionColumn::Action),
+                owner: cell(ActionColumn::Owner),
                 due_date: due.as_ref().and_then(|c| parse_date(&c.text)),
                 due,
-                category: cell(cells, ActionColumn::Category),
+                category: cell(ActionColumn::Category),
                 status_kind: status.as_ref().and_then(|c| ActionStatus::parse(&c.text)),
                 status,
-                tracker: cell(cells, ActionColumn::Tracker),
+                tracker: cell(ActionColumn::Tracker),
             }
         })
         .collect();
     Some(ActionTable {
-        span: *table_span,
+        span: table_span,
         columns: columns.into_iter().flatten().collect(),
         items,
     })

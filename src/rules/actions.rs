@@ -160,7 +160,7 @@ fn category(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<
         return;
     };
     let key = category_key(raw);
-    if !allowed.iter().any(|a| category_key(a) == key) {
+    if !cx.category_keys.contains(&key) {
         out.push(Finding::new(
             "PM407",
             span,

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use super::{Rule, Severity, lookup};
 use crate::config::{Config, RuleLevel};
 use crate::diagnostic::Diagnostic;
+use crate::report::actions::category_key;
 use crate::report::{LoadError, Report, SectionCatalog, Status};
 use crate::span::Span;
 
@@ -62,7 +63,11 @@ pub struct Checker {
     pub catalog: SectionCatalog,
     pub(super) schema: jsonschema::Validator,
     pub(super) vague_words: Vec<String>,
+    /// The allowed action categories in their short form (`category_key`).
+    pub(super) category_keys: Vec<String>,
     pub(super) blame_phrases: Vec<String>,
+    /// Passes over reports in which no blame phrase can be (see `language::prefilter`).
+    pub(super) blame_filter: Option<regex::Regex>,
 }
 
 /// Rules whose finding on a line with a placeholder only repeats it.
@@ -83,10 +88,18 @@ impl Checker {
                 .filter(|s| !s.is_empty())
                 .collect()
         };
+        let blame_phrases: Vec<String> = lower(&config.language.blame_phrases);
         Ok(Self {
             catalog: SectionCatalog::new(&config.sections),
             vague_words: lower(&config.actions.vague_words),
-            blame_phrases: lower(&config.language.blame_phrases),
+            category_keys: config
+                .actions
+                .categories
+                .iter()
+                .map(|c| category_key(c))
+                .collect(),
+            blame_filter: super::language::prefilter(&blame_phrases),
+            blame_phrases,
             schema,
             config,
             options,
@@ -96,12 +109,15 @@ impl Checker {
     /// The findings of every per-file rule on one report.
     pub fn findings(&self, report: &Report) -> Vec<Finding> {
         let mut out = Vec::new();
+        // The prose rules share one reader's view of the lines.
+        let lines = super::text::visible_lines(report);
         super::front_matter::check(self, report, &mut out);
         super::sections::check(self, report, &mut out);
+        super::placeholders::check(&lines, &mut out);
         super::timeline::check(self, report, &mut out);
         super::rca::check(self, report, &mut out);
         super::actions::check(self, report, &mut out);
-        super::language::check(self, report, &mut out);
+        super::language::check(self, report, &lines, &mut out);
         // A placeholder left in makes the schema, timestamp and wording rules fire on the same
         // line for the same reason; the placeholder finding says it best.
         let placeholder_lines: Vec<u32> = out
@@ -124,7 +140,34 @@ impl Checker {
         findings: Vec<Finding>,
     ) -> Vec<Diagnostic> {
         let ignores = ignore_ranges(report);
-        let status = report.status();
+        self.diagnose_with(&ignores, report.status(), shown, findings, |line| {
+            report.line(line).map(str::to_owned)
+        })
+    }
+
+    /// [`Checker::diagnose`] for findings that come once the report is dropped.
+    pub fn diagnose_kept(
+        &self,
+        kept: &Kept,
+        shown: &Path,
+        findings: Vec<Finding>,
+    ) -> Vec<Diagnostic> {
+        self.diagnose_with(&kept.ignores, kept.status, shown, findings, |line| {
+            kept.lines
+                .iter()
+                .find(|(n, _)| *n == line)
+                .and_then(|(_, text)| text.clone())
+        })
+    }
+
+    fn diagnose_with(
+        &self,
+        ignores: &[Ignore],
+        status: Option<Status>,
+        shown: &Path,
+        findings: Vec<Finding>,
+        snippet: impl Fn(u32) -> Option<String>,
+    ) -> Vec<Diagnostic> {
         findings
             .into_iter()
             .filter_map(|f| {
@@ -138,7 +181,7 @@ impl Checker {
                     severity,
                     path: shown.to_owned(),
                     span: f.span,
-                    snippet: report.line(f.span.line).map(str::to_owned),
+                    snippet: snippet(f.span.line),
                     message: f.message,
                     help: f.help,
                 })
@@ -182,6 +225,30 @@ impl Checker {
     /// Whether a rule is on at all (for rules whose work is expensive).
     pub fn enabled(&self, code: &str) -> bool {
         lookup(code).is_some_and(|r| self.config.rule_level(r) != Some(RuleLevel::Off))
+    }
+}
+
+/// What [`Checker::diagnose_kept`] needs of a report, so a run over many reports can drop each
+/// report after its own rules and still diagnose the repository rules' findings on it: the
+/// `pm-ignore` comments, the status, and the text of the lines those findings point at.
+#[derive(Debug)]
+pub struct Kept {
+    ignores: Vec<Ignore>,
+    status: Option<Status>,
+    lines: Vec<(u32, Option<String>)>,
+}
+
+impl Kept {
+    /// Keeps what diagnosing findings on `lines` of `report` needs.
+    pub fn new(report: &Report, lines: &[u32]) -> Self {
+        Self {
+            ignores: ignore_ranges(report),
+            status: report.status(),
+            lines: lines
+                .iter()
+                .map(|&n| (n, report.line(n).map(str::to_owned)))
+                .collect(),
+        }
     }
 }
 

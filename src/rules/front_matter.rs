@@ -57,7 +57,11 @@ fn key_span(fm: &FrontMatter, key: &str) -> Span {
 }
 
 fn schema(cx: &Checker, report: &Report, fm: &FrontMatter, out: &mut Vec<Finding>) {
-    let instance = yaml_to_json(&Yaml::Mapping(fm.mapping.clone()));
+    let instance = mapping_to_json(&fm.mapping);
+    // Most front matter is valid, and telling so is much cheaper than listing no errors.
+    if cx.schema.is_valid(&instance) {
+        return;
+    }
     let review = matches!(
         report.status(),
         Some(Status::InReview | Status::Final) | None
@@ -285,22 +289,26 @@ pub(super) fn yaml_to_json(v: &Yaml) -> Json {
         }
         Yaml::String(s) => Json::String(s.clone()),
         Yaml::Sequence(items) => Json::Array(items.iter().map(yaml_to_json).collect()),
-        Yaml::Mapping(m) => Json::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) => s.clone(),
-                        other => serde_yaml::to_string(other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_owned(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
+        Yaml::Mapping(m) => mapping_to_json(m),
         Yaml::Tagged(t) => yaml_to_json(&t.value),
     }
+}
+
+fn mapping_to_json(m: &serde_yaml::Mapping) -> Json {
+    Json::Object(
+        m.iter()
+            .map(|(k, v)| {
+                let key = match k {
+                    Yaml::String(s) => s.clone(),
+                    other => serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                };
+                (key, yaml_to_json(v))
+            })
+            .collect(),
+    )
 }
 
 fn show(v: &Json) -> String {

@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use engine::{CheckOptions, Checker, Finding};
+pub use engine::{CheckOptions, Checker, Finding, Kept};
 pub use explain::explanation;
 
 /// How loud a finding is.

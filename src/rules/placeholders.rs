@@ -2,8 +2,7 @@
 //! blocks, code spans and HTML comments (where the template explains its placeholders) are skipped.
 
 use super::engine::Finding;
-use super::text::visible_lines;
-use crate::report::Report;
+use super::text::VisibleLine;
 use crate::span::Span;
 
 /// Placeholders of the built-in template (and of the common ones it was modelled on).
@@ -17,13 +16,11 @@ const LITERALS: &[&str] = &[
     "[…]",
 ];
 
-pub(super) fn check(report: &Report, out: &mut Vec<Finding>) {
-    for line in visible_lines(report) {
-        let chars: Vec<char> = line.visible.chars().collect();
-        if let Some((col, found)) = find_placeholder(&chars, line.in_front_matter) {
-            // `col` counts characters of the visible text; blanking keeps byte lengths, so map
-            // through the byte offset to the column in the line as written.
-            let byte: usize = chars[..col].iter().map(|c| c.len_utf8()).sum();
+pub(super) fn check(lines: &[VisibleLine], out: &mut Vec<Finding>) {
+    for line in lines {
+        // Blanking keeps byte lengths, so a byte offset into the visible text is one into the
+        // line as written.
+        if let Some((byte, found)) = find_in(&line.visible, line.in_front_matter) {
             out.push(Finding::new(
                 "PM104",
                 Span::new(line.number, line.column(byte)),
@@ -34,71 +31,82 @@ pub(super) fn check(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// The first placeholder on a line: its character column and text.
-fn find_placeholder(line: &[char], in_front_matter: bool) -> Option<(usize, String)> {
-    let mut best: Option<(usize, String)> = None;
-    let mut consider = |col: usize, found: String| {
-        if best.as_ref().is_none_or(|(c, _)| col < *c) {
-            best = Some((col, found));
-        }
-    };
-    for lit in LITERALS {
-        let lit_chars: Vec<char> = lit.chars().collect();
-        let mut from = 0;
-        while let Some(pos) = find_chars(line, &lit_chars, from) {
-            let before = pos.checked_sub(1).map(|p| line[p]);
-            let after = line.get(pos + lit_chars.len()).copied();
-            let boundary = |c: Option<char>| {
-                c.is_none_or(|c| {
-                    !(c.is_alphanumeric() || (lit.starts_with('@') && (c == '-' || c == '.')))
-                })
-            };
-            // `YYYY-MM-DDTHH:MM` is one placeholder timestamp.
-            let before_ok = boundary(before) || (*lit == "HH:MM" && before == Some('T'));
-            if before_ok && boundary(after) {
-                consider(pos, (*lit).to_owned());
-                break;
-            }
-            from = pos + 1;
-        }
-    }
-    // Bracketed instructions: `[What happened, in two or three sentences]` (not a link, not a
-    // footnote, not a task-list box), and in the front matter a quoted value that is all brackets.
-    let mut i = 0;
-    while i < line.len() {
-        if line[i] == '['
-            && let Some(len) = line[i + 1..].iter().position(|&c| c == ']' || c == '[')
-            && line[i + 1 + len] == ']'
-        {
-            let inner: String = line[i + 1..i + 1 + len].iter().collect();
-            let after = line.get(i + 2 + len).copied();
-            let before = i.checked_sub(1).map(|p| line[p]);
-            let words = inner.split_whitespace().count();
-            let starts_upper = inner.chars().next().is_some_and(char::is_uppercase);
-            let is_link =
-                matches!(after, Some('(' | '[' | ':')) || matches!(before, Some('!' | ']'));
-            let quoted_value = in_front_matter
-                && matches!(before, Some('"' | '\''))
-                && matches!(after, Some('"' | '\''));
-            if (!is_link && starts_upper && words >= 3)
-                || (quoted_value && !inner.trim().is_empty())
-            {
-                consider(i, format!("[{inner}]"));
-                break;
-            }
-            i += len + 1;
-            continue;
-        }
-        i += 1;
-    }
-    best
-}
-
-fn find_chars(hay: &[char], needle: &[char], from: usize) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
+/// The first placeholder on a line: its byte offset and text. One pass over the bytes: every
+/// placeholder starts with `Y`, `H`, `@` or `[`, so other bytes are skipped at once. At one
+/// position a literal wins over a bracketed instruction, and the literal listed first wins.
+fn find_in(line: &str, in_front_matter: bool) -> Option<(usize, String)> {
+    // Most lines have none of those bytes; a count (a loop that vectorises) tells at once.
+    let candidates = line
+        .bytes()
+        .filter(|b| matches!(b, b'Y' | b'H' | b'@' | b'['))
+        .count();
+    if candidates == 0 {
         return None;
     }
-    (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+    line.bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'Y' | b'H' | b'@' | b'['))
+        .find_map(|(pos, b)| {
+            LITERALS
+                .iter()
+                .find(|lit| lit.as_bytes()[0] == b && literal_at(line, pos, lit))
+                .map(|lit| (pos, (*lit).to_owned()))
+                .or_else(|| match b {
+                    b'[' => bracketed(line, pos, in_front_matter),
+                    _ => None,
+                })
+        })
+}
+
+/// Whether `lit` is written at byte `pos` of `line`, as a word of its own.
+fn literal_at(line: &str, pos: usize, lit: &str) -> bool {
+    if !line[pos..].starts_with(lit) {
+        return false;
+    }
+    // Every literal starts with an ASCII byte, so `pos` and the end are character boundaries.
+    let before = line[..pos].chars().next_back();
+    let after = line[pos + lit.len()..].chars().next();
+    let boundary = |c: Option<char>| {
+        c.is_none_or(|c| !(c.is_alphanumeric() || (lit.starts_with('@') && (c == '-' || c == '.'))))
+    };
+    // `YYYY-MM-DDTHH:MM` is one placeholder timestamp.
+    let before_ok = boundary(before) || (lit == "HH:MM" && before == Some('T'));
+    before_ok && boundary(after)
+}
+
+/// A bracketed instruction opening at byte `open` (a `[`): `[What happened, in two or three
+/// sentences]` (not a link, not a footnote, not a task-list box), and in the front matter a
+/// quoted value that is all brackets.
+fn bracketed(line: &str, open: usize, in_front_matter: bool) -> Option<(usize, String)> {
+    let bytes = line.as_bytes();
+    let len = bytes[open + 1..]
+        .iter()
+        .position(|&c| c == b']' || c == b'[')?;
+    let close = open + 1 + len;
+    if bytes[close] != b']' {
+        return None;
+    }
+    // `[` and `]` are ASCII: the text between them is on character boundaries.
+    let inner = &line[open + 1..close];
+    // The neighbours compared are ASCII, and no byte of a multi-byte character is ASCII.
+    let after = bytes.get(close + 1).copied();
+    let before = open.checked_sub(1).map(|p| bytes[p]);
+    let words = inner.split_whitespace().count();
+    let starts_upper = inner.chars().next().is_some_and(char::is_uppercase);
+    let is_link = matches!(after, Some(b'(' | b'[' | b':')) || matches!(before, Some(b'!' | b']'));
+    let quoted_value = in_front_matter
+        && matches!(before, Some(b'"' | b'\''))
+        && matches!(after, Some(b'"' | b'\''));
+    ((!is_link && starts_upper && words >= 3) || (quoted_value && !inner.trim().is_empty()))
+        .then(|| (open, format!("[{inner}]")))
+}
+
+/// [`find_in`] with the column in characters, on a line given as characters (the unit tests'
+/// view of a line).
+#[cfg(test)]
+fn find_placeholder(line: &[char], in_front_matter: bool) -> Option<(usize, String)> {
+    let text: String = line.iter().collect();
+    find_in(&text, in_front_matter).map(|(byte, found)| (text[..byte].chars().count(), found))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! PM101–PM105: required sections present, filled, in order and once; no template placeholders.
+//! PM101–PM103, PM105: required sections present, filled, in order and once (PM104, template
+//! placeholders, is `placeholders.rs`).
 
 use super::engine::{Checker, Finding};
 use crate::report::{Report, SectionKind};
@@ -6,7 +7,7 @@ use crate::span::{Span, saturate};
 
 pub(super) fn check(cx: &Checker, report: &Report, out: &mut Vec<Finding>) {
     let required = cx.catalog.required();
-    let last_line = saturate(report.source.lines().count().max(1));
+    let last_line = saturate(report.line_count().max(1));
     for (i, kind) in required.iter().enumerate() {
         let mut found = report
             .sections
@@ -55,7 +56,6 @@ pub(super) fn check(cx: &Checker, report: &Report, out: &mut Vec<Finding>) {
         }
     }
     order(required, report, out);
-    super::placeholders::check(report, out);
 }
 
 fn order(required: &[SectionKind], report: &Report, out: &mut Vec<Finding>) {

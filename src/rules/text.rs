@@ -1,6 +1,9 @@
 //! The report's lines as a reader sees them, for rules that scan prose (PM104, PM501): HTML
 //! comments, fenced code blocks and, in the body, code spans are blanked with spaces of the
 //! same byte length, so byte offsets into a visible line are offsets into the real one.
+//! [`visible_lines`] runs once per report and the rules share its result.
+
+use std::borrow::Cow;
 
 use crate::report::Report;
 use crate::span::saturate;
@@ -10,7 +13,8 @@ use crate::span::saturate;
 pub(super) struct VisibleLine<'a> {
     pub number: u32,
     pub raw: &'a str,
-    pub visible: String,
+    /// The line itself when nothing on it is hidden (most lines), else a blanked copy.
+    pub visible: Cow<'a, str>,
     /// Inside the front matter block (between the fences).
     pub in_front_matter: bool,
 }
@@ -26,8 +30,8 @@ pub(super) fn visible_lines(report: &Report) -> Vec<VisibleLine<'_>> {
     let fm_end = report.meta().map_or(0, |m| m.end_line);
     let mut fence: Option<&str> = None;
     let mut in_comment = false;
-    let mut out = Vec::new();
-    for (i, raw) in report.source.lines().enumerate() {
+    let mut out = Vec::with_capacity(report.line_count());
+    for (i, raw) in report.source_lines().enumerate() {
         let number = saturate(i + 1);
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let body = number > fm_end;
@@ -58,8 +62,12 @@ pub(super) fn visible_lines(report: &Report) -> Vec<VisibleLine<'_>> {
 }
 
 /// Blanks comments (which may span lines: `in_comment` carries over) and, in the body, code spans.
-fn blank(line: &str, in_comment: &mut bool, body: bool) -> String {
+fn blank<'a>(line: &'a str, in_comment: &mut bool, body: bool) -> Cow<'a, str> {
     let bytes = line.as_bytes();
+    // Nothing to hide without a comment going on, a `<` that may open one, or a backtick.
+    if !(*in_comment || bytes.contains(&b'<') || (body && bytes.contains(&b'`'))) {
+        return Cow::Borrowed(line);
+    }
     let mut out = bytes.to_vec();
     let mut in_code = false;
     let mut i = 0;
@@ -87,7 +95,10 @@ fn blank(line: &str, in_comment: &mut bool, body: bool) -> String {
         i += step;
     }
     // Whole UTF-8 sequences are blanked or kept (their bytes are never `<`, `-`, `>` or `` ` ``).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 #[cfg(test)]

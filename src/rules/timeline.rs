@@ -122,6 +122,10 @@ fn milestones(report: &Report, rows: &[TimelineRow], out: &mut Vec<Finding>) {
         let (Ok(at), Some(event)) = (row.at, row.event.as_ref()) else {
             continue;
         };
+        // Every label is in parentheses or brackets.
+        if !event.text.bytes().any(|b| b == b'(' || b == b'[') {
+            continue;
+        }
         let text = event.text.to_lowercase();
         for (labels, key, expected) in &marks {
             let Some(expected) = expected else { continue };
