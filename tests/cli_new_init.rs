@@ -305,5 +305,11 @@ fn help_lists_only_working_commands() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["check", "new", "init", "hook", "help"]);
+    assert_eq!(
+        commands,
+        [
+            "check", "new", "init", "commits", "timeline", "actions", "stats", "build", "hook",
+            "help"
+        ]
+    );
 }

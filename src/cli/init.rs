@@ -1,5 +1,7 @@
 //! `pm init`: write a commented `pm.toml` that spells out every default, and a copy of the report
-//! template for the team to adjust. Refuses to overwrite either.
+//! template for the team to adjust. Refuses to overwrite either. `pm init --templates` copies
+//! every built-in template (the report scaffold and the archive's `site/` templates) into the
+//! templates folder instead, refusing if any of them exists.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,12 +9,20 @@ use std::process::ExitCode;
 use super::{Context, create_new_file};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
-use crate::templates::{REPORT, Template};
+use crate::templates::{BUILTIN, REPORT, Template};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Copy every built-in template (report scaffold, archive layout, pages, stylesheet, script)
+    /// into the templates folder for editing, instead of writing pm.toml.
+    #[arg(long)]
+    pub templates: bool,
+}
 
-pub fn run(ctx: &Context, _args: &Args) -> Result<ExitCode> {
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    if args.templates {
+        return copy_templates(ctx);
+    }
     let config_path = ctx
         .config_file
         .as_ref()
@@ -44,5 +54,31 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitCode> {
             .map_err(|e| Error::io("<stdout>", e))?;
     }
     ctx.note("next: adjust pm.toml and the template, then `pm new \"TITLE\"` creates a report");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes every built-in template into the workspace's templates folder. Every target is checked
+/// before anything is written, so a refusal leaves nothing half-done.
+fn copy_templates(ctx: &Context) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let dir = ws.templates_dir();
+    let targets: Vec<(PathBuf, &str)> = BUILTIN
+        .iter()
+        .map(|(name, text)| (dir.join(name), *text))
+        .collect();
+    if let Some((path, _)) = targets.iter().find(|(p, _)| p.exists()) {
+        return Err(Error::AlreadyExists {
+            path: path.clone(),
+            hint: "pm init --templates writes only new files, and wrote none; move the existing templates away first".into(),
+        });
+    }
+    let mut out = ctx.stdout();
+    for (path, text) in &targets {
+        create_new_file(path, text, "")?;
+        use std::io::Write;
+        writeln!(out, "created {}", ctx.display_path(path))
+            .map_err(|e| Error::io("<stdout>", e))?;
+    }
+    ctx.note("edit any of them; delete the ones you keep as they are, so they follow pm's updates");
     Ok(ExitCode::SUCCESS)
 }
