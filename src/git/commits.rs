@@ -13,7 +13,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use gix::ObjectId;
@@ -649,10 +649,4 @@ fn first_parent_changes(
     );
     out.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(out)
-}
-
-/// Where a repository was found, for messages.
-pub fn describe_path(repo: &gix::Repository) -> PathBuf {
-    repo.workdir()
-        .map_or_else(|| repo.git_dir().to_owned(), Path::to_owned)
 }
