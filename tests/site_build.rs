@@ -654,6 +654,20 @@ fn init_templates_copies_every_template_and_never_overwrites() {
 }
 
 #[test]
+fn init_templates_after_init_keeps_the_untouched_report_template() {
+    let work = tempfile::tempdir().unwrap();
+    pm(work.path()).arg("init").assert().success();
+    pm(work.path())
+        .args(["init", "--templates"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "created .pm/templates/site/report.html",
+        ))
+        .stdout(predicate::str::contains("report.md.tera").not());
+}
+
+#[test]
 fn the_copied_templates_build_the_same_site() {
     let work = tempfile::tempdir().unwrap();
     copy_tree(&examples(), work.path());

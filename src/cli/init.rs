@@ -58,19 +58,25 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 }
 
 /// Writes every built-in template into the workspace's templates folder. Every target is checked
-/// before anything is written, so a refusal leaves nothing half-done.
+/// before anything is written, so a refusal leaves nothing half-done; a file that already holds
+/// exactly the built-in text (from `pm init`) is left as it is.
 fn copy_templates(ctx: &Context) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let dir = ws.templates_dir();
-    let targets: Vec<(PathBuf, &str)> = BUILTIN
-        .iter()
-        .map(|(name, text)| (dir.join(name), *text))
-        .collect();
-    if let Some((path, _)) = targets.iter().find(|(p, _)| p.exists()) {
-        return Err(Error::AlreadyExists {
-            path: path.clone(),
-            hint: "pm init --templates writes only new files, and wrote none; move the existing templates away first".into(),
-        });
+    let mut targets: Vec<(PathBuf, &str)> = Vec::new();
+    for (name, text) in BUILTIN {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(existing) if existing == text.as_bytes() => continue,
+            Ok(_) => {
+                return Err(Error::AlreadyExists {
+                    path,
+                    hint: "pm init --templates writes only new files, and wrote none; move your version away first (and merge your changes back after)".into(),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => targets.push((path, text)),
+            Err(e) => return Err(Error::io(path, e)),
+        }
     }
     let mut out = ctx.stdout();
     for (path, text) in &targets {
@@ -79,6 +85,9 @@ fn copy_templates(ctx: &Context) -> Result<ExitCode> {
         writeln!(out, "created {}", ctx.display_path(path))
             .map_err(|e| Error::io("<stdout>", e))?;
     }
-    ctx.note("edit any of them; delete the ones you keep as they are, so they follow pm's updates");
+    ctx.note(&format!(
+        "edit any of them in {}; delete the ones you keep as they are, so they follow pm's updates",
+        ctx.display_path(&dir)
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -183,6 +183,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn ignored_files_are_not_published() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "*.env\nscratch/\n").unwrap();
+        let folder = dir.path().join("2024-01-01-x");
+        std::fs::create_dir_all(folder.join("scratch")).unwrap();
+        let report = folder.join("report.md");
+        std::fs::write(&report, "x").unwrap();
+        std::fs::write(folder.join("creds.env"), "secret").unwrap();
+        std::fs::write(folder.join("scratch/notes.txt"), "draft").unwrap();
+        std::fs::write(folder.join("graph.csv"), "1,2").unwrap();
+        let files = Publishable::scan(dir.path());
+        let names: Vec<String> = files
+            .under(&folder, &report)
+            .iter()
+            .map(Artifact::name)
+            .collect();
+        assert_eq!(names, ["graph.csv"]);
+        assert!(files.linked(&folder, "creds.env").is_none());
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlinks_are_never_followed() {

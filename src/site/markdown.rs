@@ -31,16 +31,6 @@ fn options() -> Options<'static> {
     o.extension.header_id_prefix = Some("sec-".to_owned());
     o.extension.header_id_prefix_in_href = true;
     o.render.r#unsafe = false;
-    if std::env::var_os("PM_X1").is_some() {
-        o.extension.footnotes = false;
-        o.extension.header_id_prefix = None;
-    }
-    if std::env::var_os("PM_X2").is_some() {
-        o.extension.autolink = false;
-    }
-    if std::env::var_os("PM_X3").is_some() {
-        o.extension.front_matter_delimiter = None;
-    }
     o
 }
 

@@ -1,6 +1,7 @@
-//! `pm build`: the static archive of every report. [`prepare`] runs the rules on the loaded
-//! archive and turns every report into an [`entry::Entry`]; [`Prepared::write`] renders the
-//! pages with the (overridable) templates into a temporary folder and swaps it in.
+//! `pm build`: the static archive of every report. [`prepare`] reads and checks the reports one
+//! at a time (as `pm check` does) and keeps what the site shows of each, an [`entry::Entry`];
+//! [`Prepared::write`] renders the pages with the (overridable) templates into a temporary
+//! folder beside the target and swaps it in.
 //!
 //! The site works from `file://` and any static host: every link is relative (`base_url` only
 //! makes the feed's and `index.json`'s links absolute), the search index is inline JSON, and
@@ -17,15 +18,14 @@ mod output;
 mod safe;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
-
-use std::hash::{Hash, Hasher};
-use std::io::Read;
 
 use crate::actions::{ActionsReport, TrackedItem};
 use crate::archive::{Archive, normalize, report_files};
@@ -329,6 +329,7 @@ fn skeleton(mut report: Report) -> Report {
     report
 }
 
+/// A hash of a report's bytes, to notice a file that changed between its check and its page.
 fn hash_of(bytes: &[u8]) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -951,5 +952,57 @@ pub fn base_url(text: &str) -> Result<Option<String>> {
         _ => Err(Error::Usage(format!(
             "`{text}` is not a base URL: give the absolute http(s) address the site is published at, like https://example.github.io/postmortems/"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_absolute_web_addresses_ending_in_a_slash() {
+        assert_eq!(
+            base_url("https://org.github.io/pm").unwrap().as_deref(),
+            Some("https://org.github.io/pm/")
+        );
+        assert_eq!(
+            base_url(" http://localhost:8000/ ").unwrap().as_deref(),
+            Some("http://localhost:8000/")
+        );
+        assert_eq!(base_url("").unwrap(), None);
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "org.github.io",
+            "ftp://x/",
+            "https://x/?q=1",
+            "https://",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugs_are_unique_in_path_order() {
+        let entry = |id: &str| repository::Entry {
+            path: PathBuf::from(id),
+            rel: None,
+            id: id.to_owned(),
+            id_span: crate::span::Span::line(1),
+            related: Vec::new(),
+            related_span: crate::span::Span::line(1),
+            date: None,
+        };
+        let slugs = report_slugs(&[
+            entry("PM-1"),
+            entry("pm 1"),
+            entry("../../etc/passwd"),
+            entry("pm-1-2"),
+            entry("<>"),
+        ]);
+        assert_eq!(
+            slugs,
+            ["pm-1", "pm-1-2", "etc-passwd", "pm-1-2-2", "incident"]
+        );
     }
 }

@@ -177,3 +177,71 @@ impl Staging {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_that_hold_the_workspace_are_refused_even_with_force() {
+        let root = Path::new("/repo");
+        let reports = Path::new("/repo/postmortems");
+        let templates = Path::new("/repo/.pm/templates");
+        let inner = [reports, templates];
+        for target in [
+            "/repo",
+            "/",
+            "/repo/postmortems",
+            "/repo/postmortems/2024-x",
+            "/repo/.pm",
+            "/repo/.pm/templates/site",
+            "/repo/.git/x",
+        ] {
+            let err = check_target(Path::new(target), root, &inner, true).unwrap_err();
+            assert!(
+                err.to_string().contains("refusing to build into"),
+                "{target}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_our_own_or_empty_folders_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(&root).unwrap();
+        let site = root.join("site");
+        assert!(
+            check_target(&site, &root, &[], false).is_ok(),
+            "missing is fine"
+        );
+        std::fs::create_dir_all(&site).unwrap();
+        assert!(
+            check_target(&site, &root, &[], false).is_ok(),
+            "empty is fine"
+        );
+        std::fs::write(site.join("index.html"), "x").unwrap();
+        assert!(check_target(&site, &root, &[], false).is_err());
+        assert!(check_target(&site, &root, &[], true).is_ok());
+        std::fs::write(site.join(MARKER), "").unwrap();
+        assert!(check_target(&site, &root, &[], false).is_ok());
+    }
+
+    #[test]
+    fn staging_never_writes_outside_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("site")).unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", "", "./x"] {
+            assert!(staging.write(bad, b"x").is_err(), "{bad:?}");
+        }
+        staging.write("reports/a.html", b"ok").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("site/reports/a.html")).unwrap(),
+            "ok"
+        );
+        assert!(dir.path().join("site").join(MARKER).is_file());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary folder left");
+    }
+}
