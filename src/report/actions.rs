@@ -82,10 +82,12 @@ impl ActionStatus {
 
     /// Reads the usual spellings (`In progress`, `Closed`, `Won't fix`, ✅ …).
     pub fn parse(text: &str) -> Option<Self> {
+        // Characters lowered one by one (no `str::to_lowercase`, no copy): they differ from the
+        // whole text lowered only in a final sigma, which no status name has.
         let key: String = text
             .trim()
-            .to_lowercase()
             .chars()
+            .flat_map(char::to_lowercase)
             .filter(|c| c.is_alphanumeric() || matches!(c, '✅' | '✔' | '❌'))
             .collect();
         Some(match key.as_str() {
@@ -148,12 +150,11 @@ impl ActionItem {
 
 /// See [`ActionItem::category_key`].
 pub fn category_key(text: &str) -> String {
-    let lower = text.trim().to_lowercase().replace(['_', ' '], "-");
-    let lower = lower
-        .split('-')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    // Lowercasing never makes or removes a `-`, `_` or space, so splitting first is the same.
+    let lower = super::joined_lowercase(
+        text.trim().split(['-', '_', ' ']).filter(|w| !w.is_empty()),
+        '-',
+    );
     match lower.as_str() {
         "immediate-fix" | "immediate" | "quick-fix" => "immediate".into(),
         "short-term-improvement" | "short-term" | "shortterm" => "short-term".into(),

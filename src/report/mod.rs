@@ -256,6 +256,24 @@ fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> LoadError {
     }
 }
 
+/// `words` joined by `separator` and lowercased: what `collect::<Vec<_>>().join(…)` then
+/// `to_lowercase()` give, in one string (lowered in place when ASCII, as nearly all text is).
+fn joined_lowercase<'a>(words: impl Iterator<Item = &'a str>, separator: char) -> String {
+    let mut text = String::new();
+    for word in words {
+        if !text.is_empty() {
+            text.push(separator);
+        }
+        text.push_str(word);
+    }
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
+}
+
 /// The id a report without an `id` key gets from its path.
 pub fn default_id(path: &Path, file_name: &str) -> String {
     let name = path

@@ -203,14 +203,9 @@ fn defuse<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, str> {
                 }
             }
         }
-        // Counting (a loop that vectorises) clears nearly every line: a run needs as many
-        // delimiters, and the pipes must be there to be too many.
-        let (pipes, delimiters) = line.iter().fold((0usize, 0usize), |(p, d), &b| {
-            (
-                p + usize::from(b == b'|'),
-                d + usize::from(matches!(b, b'*' | b'_')),
-            )
-        });
+        // Counting clears nearly every line: a run needs as many delimiters, and the pipes must
+        // be there to be too many.
+        let (pipes, delimiters) = pipes_and_delimiters(line);
         if pipes <= MAX_PIPES && delimiters <= MAX_DELIMITER_RUN {
             continue;
         }
@@ -243,6 +238,23 @@ fn defuse<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, str> {
         ),
         None => Cow::Borrowed(text),
     }
+}
+
+/// How many bytes of a line are `|`, and how many are `*` or `_`. Counted in chunks short enough
+/// for byte-sized counters, a loop the compiler vectorises.
+fn pipes_and_delimiters(line: &[u8]) -> (usize, usize) {
+    line.chunks(usize::from(u8::MAX))
+        .map(|chunk| {
+            chunk.iter().fold((0u8, 0u8), |(p, d), &b| {
+                (
+                    p + u8::from(b == b'|'),
+                    d + u8::from(matches!(b, b'*' | b'_')),
+                )
+            })
+        })
+        .fold((0, 0), |(p, d), (cp, cd)| {
+            (p + usize::from(cp), d + usize::from(cd))
+        })
 }
 
 fn missing_front_matter(text: &str) -> FrontMatterError {
@@ -674,16 +686,21 @@ fn action_table(blocks: &[Node]) -> Option<ActionTable> {
             })
             .unwrap_or_default()
     };
-    let mut parsed: Vec<_> = tables.iter().map(|t| (span(t), table_rows(t))).collect();
+    let mut parsed: Vec<_> = tables
+        .iter()
+        .map(|t| {
+            let rows = table_rows(t);
+            (span(t), columns_of(&rows), rows)
+        })
+        .collect();
     let chosen = parsed
         .iter()
-        .position(|(_, rows)| columns_of(rows).contains(&Some(ActionColumn::Action)))
+        .position(|(_, columns, _)| columns.contains(&Some(ActionColumn::Action)))
         .unwrap_or(0);
     if chosen >= parsed.len() {
         return None;
     }
-    let (table_span, rows) = parsed.swap_remove(chosen);
-    let columns = columns_of(&rows);
+    let (table_span, columns, rows) = parsed.swap_remove(chosen);
     let items = rows
         .into_iter()
         .filter(|(_, header, cells)| !header && cells.iter().any(|c| c.value().is_some()))

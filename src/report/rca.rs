@@ -88,13 +88,30 @@ pub fn strip_label<'a>(line: &'a str, labels: &[&str]) -> Option<(usize, &'a str
     let body = body.strip_prefix("* ").map_or(body, str::trim_start);
     let label_at = line.len() - body.len();
     let inner = body.trim_start_matches(['*', '_']);
-    let lower = inner.to_lowercase();
-    let label = labels.iter().find(|l| lower.starts_with(*l))?;
+    let label = labels.iter().find(|l| lowercase_starts_with(inner, l))?;
     let rest = inner.get(label.len()..)?;
     let rest = rest.trim_start_matches(['*', '_', ' ']);
     let rest = rest.strip_prefix(':')?;
     let rest = rest.trim_start_matches(['*', '_']).trim();
     Some((line[..label_at].chars().count(), rest))
+}
+
+/// `text.to_lowercase().starts_with(prefix)`, lowering only as much of `text` as an ASCII
+/// `prefix` needs (characters lowered one by one differ from the whole text lowered only in a
+/// final sigma, which is not ASCII).
+fn lowercase_starts_with(text: &str, prefix: &str) -> bool {
+    if !prefix.is_ascii() {
+        return text.to_lowercase().starts_with(prefix);
+    }
+    let mut wanted = prefix.chars();
+    for lower in text.chars().flat_map(char::to_lowercase) {
+        match wanted.next() {
+            None => return true,
+            Some(w) if w == lower => {}
+            Some(_) => return false,
+        }
+    }
+    wanted.next().is_none()
 }
 
 fn strip_ordinal(s: &str) -> &str {

@@ -178,12 +178,12 @@ pub fn normalize_heading(text: &str) -> String {
         t = &t[..open];
     }
     let t = t.trim().trim_end_matches([':', '.', '-', '–', '—']).trim();
-    t.split_whitespace()
-        .map(|w| w.trim_matches(['*', '_']))
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    super::joined_lowercase(
+        t.split_whitespace()
+            .map(|w| w.trim_matches(['*', '_']))
+            .filter(|w| !w.is_empty()),
+        ' ',
+    )
 }
 
 fn strip_numbering(t: &str) -> &str {

@@ -28,9 +28,9 @@ pub fn header_key(text: &str) -> String {
     if t == "#" {
         return "#".into();
     }
-    t.split(|c: char| !c.is_alphanumeric() && c != '#')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    super::joined_lowercase(
+        t.split(|c: char| !c.is_alphanumeric() && c != '#')
+            .filter(|w| !w.is_empty()),
+        ' ',
+    )
 }

@@ -52,6 +52,17 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
+    // All digits (nearly always): the numbers as `%Y-%m-%d` reads them, without parsing the
+    // format string on every call.
+    let number = |r: std::ops::Range<usize>| {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| b[r].iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+    };
+    if let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) {
+        return NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day);
+    }
     NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
 }
 

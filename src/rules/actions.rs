@@ -148,19 +148,20 @@ fn due(
 }
 
 fn category(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<Finding>) {
-    let allowed = &cx.config.actions.categories;
-    let list = allowed.join(", ");
+    // Only a finding needs the list.
+    let list = || cx.config.actions.categories.join(", ");
     let Some(raw) = item.category.as_ref().and_then(Cell::value) else {
         out.push(Finding::new(
             "PM407",
             span,
             format!("action item {n} has no category"),
-            format!("set the Category to one of: {list}"),
+            format!("set the Category to one of: {}", list()),
         ));
         return;
     };
     let key = category_key(raw);
     if !cx.category_keys.contains(&key) {
+        let list = list();
         out.push(Finding::new(
             "PM407",
             span,

@@ -67,7 +67,7 @@ pub struct Checker {
     pub(super) category_keys: Vec<String>,
     pub(super) blame_phrases: Vec<String>,
     /// Passes over reports in which no blame phrase can be (see `language::prefilter`).
-    pub(super) blame_filter: Option<regex::Regex>,
+    pub(super) blame_filter: Option<regex::bytes::Regex>,
 }
 
 /// Rules whose finding on a line with a placeholder only repeats it.
@@ -109,15 +109,22 @@ impl Checker {
     /// The findings of every per-file rule on one report.
     pub fn findings(&self, report: &Report) -> Vec<Finding> {
         let mut out = Vec::new();
-        // The prose rules share one reader's view of the lines.
-        let lines = super::text::visible_lines(report);
         super::front_matter::check(self, report, &mut out);
         super::sections::check(self, report, &mut out);
-        super::placeholders::check(&lines, &mut out);
+        // The prose rules share one pass over the reader's view of the lines; blame findings
+        // are listed last.
+        let mut blame = super::language::Scan::new(self, report);
+        let mut blamed = Vec::new();
+        super::text::for_each_visible_line(report, |line| {
+            super::placeholders::check_line(line, &mut out);
+            if let Some(scan) = &mut blame {
+                scan.check_line(line, &mut blamed);
+            }
+        });
         super::timeline::check(self, report, &mut out);
         super::rca::check(self, report, &mut out);
         super::actions::check(self, report, &mut out);
-        super::language::check(self, report, &lines, &mut out);
+        out.append(&mut blamed);
         // A placeholder left in makes the schema, timestamp and wording rules fire on the same
         // line for the same reason; the placeholder finding says it best.
         let placeholder_lines: Vec<u32> = out

@@ -1,7 +1,7 @@
 //! PM501: blameless language. Configured phrases, matched case-insensitively on word
 //! boundaries in the visible text (code and HTML comments are skipped).
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 use super::engine::{Checker, Finding};
 use super::text::VisibleLine;
@@ -10,56 +10,62 @@ use crate::span::Span;
 
 /// A pattern that matches somewhere in a report's ASCII-lowercased source whenever a phrase
 /// could be on one of its visible lines, so most reports are passed over in one scan. Blanking
-/// only turns bytes into spaces, so a run of n spaces in a phrase may stand for 1 to n characters
-/// of the source; every other character must be there as written. `None` when it cannot be
-/// built (a huge list): then every line is searched.
+/// turns bytes into spaces one for one, so a space of a phrase may stand for any byte of the
+/// line; every other byte must be there as written. `None` when it cannot be built (a huge
+/// list): then every line is searched.
 pub(super) fn prefilter(phrases: &[String]) -> Option<Regex> {
     let alternatives: Vec<String> = phrases.iter().map(|p| phrase_pattern(p)).collect();
-    Regex::new(&alternatives.join("|")).ok()
+    Regex::new(&format!("(?-u){}", alternatives.join("|"))).ok()
 }
 
 fn phrase_pattern(phrase: &str) -> String {
-    let mut pattern = String::new();
-    let mut spaces = 0;
-    let end_run = |pattern: &mut String, spaces: &mut usize| {
-        if *spaces > 0 {
-            pattern.push_str(&format!(".{{1,{spaces}}}"));
-            *spaces = 0;
-        }
-    };
-    for c in phrase.chars() {
-        if c == ' ' {
-            spaces += 1;
-        } else {
-            end_run(&mut pattern, &mut spaces);
-            pattern.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
-        }
-    }
-    end_run(&mut pattern, &mut spaces);
-    pattern
+    phrase
+        .bytes()
+        .map(|b| match b {
+            b' ' => ".".to_owned(),
+            b if b.is_ascii_alphanumeric() => char::from(b).to_string(),
+            b => format!("\\x{b:02X}"),
+        })
+        .collect()
 }
 
-pub(super) fn check(cx: &Checker, report: &Report, lines: &[VisibleLine], out: &mut Vec<Finding>) {
-    if cx.blame_phrases.is_empty() {
-        return;
+/// PM501 on one report, line by line.
+pub(super) struct Scan<'c> {
+    cx: &'c Checker,
+    /// The visible line, ASCII-lowercased.
+    lower: String,
+}
+
+impl<'c> Scan<'c> {
+    /// `None` when no configured phrase can be in the report.
+    pub(super) fn new(cx: &'c Checker, report: &Report) -> Option<Self> {
+        if cx.blame_phrases.is_empty()
+            || cx
+                .blame_filter
+                .as_ref()
+                .is_some_and(|f| !f.is_match(report.source.to_ascii_lowercase().as_bytes()))
+        {
+            return None;
+        }
+        Some(Self {
+            cx,
+            lower: String::new(),
+        })
     }
-    if let Some(filter) = &cx.blame_filter
-        && !filter.is_match(&report.source.to_ascii_lowercase())
-    {
-        return;
-    }
-    let mut lower = String::new();
-    for line in lines {
+
+    pub(super) fn check_line(&mut self, line: &VisibleLine, out: &mut Vec<Finding>) {
+        let cx = self.cx;
         // ASCII lowercasing keeps byte offsets, so a match's offset is valid in the raw line.
+        let lower = &mut self.lower;
         lower.clear();
-        lower.push_str(&line.visible);
+        lower.push_str(line.visible);
         lower.make_ascii_lowercase();
         if cx
             .blame_filter
             .as_ref()
-            .is_some_and(|f| !f.is_match(&lower))
+            .is_some_and(|f| !f.is_match(lower.as_bytes()))
         {
-            continue;
+            return;
         }
         for phrase in &cx.blame_phrases {
             let mut from = 0;

@@ -1,7 +1,7 @@
 //! The report's lines as a reader sees them, for rules that scan prose (PM104, PM501): HTML
 //! comments, fenced code blocks and, in the body, code spans are blanked with spaces of the
 //! same byte length, so byte offsets into a visible line are offsets into the real one.
-//! [`visible_lines`] runs once per report and the rules share its result.
+//! [`for_each_visible_line`] makes one pass per report and hands each line to every such rule.
 
 use std::borrow::Cow;
 
@@ -13,8 +13,8 @@ use crate::span::saturate;
 pub(super) struct VisibleLine<'a> {
     pub number: u32,
     pub raw: &'a str,
-    /// The line itself when nothing on it is hidden (most lines), else a blanked copy.
-    pub visible: Cow<'a, str>,
+    /// The line itself when nothing on it is hidden (most lines), else its blanked copy.
+    pub visible: &'a str,
     /// Inside the front matter block (between the fences).
     pub in_front_matter: bool,
 }
@@ -26,11 +26,14 @@ impl VisibleLine<'_> {
     }
 }
 
-pub(super) fn visible_lines(report: &Report) -> Vec<VisibleLine<'_>> {
+/// Hands every visible line of the report to `each`, in order. Lines inside fenced code blocks
+/// and the fences themselves are not visible. One buffer holds the blanked copies, line after
+/// line.
+pub(super) fn for_each_visible_line(report: &Report, mut each: impl FnMut(&VisibleLine)) {
     let fm_end = report.meta().map_or(0, |m| m.end_line);
     let mut fence: Option<&str> = None;
     let mut in_comment = false;
-    let mut out = Vec::with_capacity(report.line_count());
+    let mut buffer = Vec::new();
     for (i, raw) in report.source_lines().enumerate() {
         let number = saturate(i + 1);
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -51,54 +54,93 @@ pub(super) fn visible_lines(report: &Report) -> Vec<VisibleLine<'_>> {
                 _ => {}
             }
         }
-        out.push(VisibleLine {
+        let blanked;
+        let visible = if blank_into(raw, &mut in_comment, body, &mut buffer) {
+            blanked = visible_text(&buffer);
+            &*blanked
+        } else {
+            raw
+        };
+        each(&VisibleLine {
             number,
             raw,
-            visible: blank(raw, &mut in_comment, body),
+            visible,
             in_front_matter: number > 1 && number < fm_end,
         });
     }
-    out
 }
 
-/// Blanks comments (which may span lines: `in_comment` carries over) and, in the body, code spans.
+/// The blanked copy of a line as text.
+fn visible_text(bytes: &[u8]) -> Cow<'_, str> {
+    // Whole UTF-8 sequences are blanked or kept (their bytes are never `<`, `-`, `>` or `` ` ``),
+    // so the copy is as valid as the line.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The visible text of one line on its own.
+#[cfg(test)]
 fn blank<'a>(line: &'a str, in_comment: &mut bool, body: bool) -> Cow<'a, str> {
+    let mut buffer = Vec::new();
+    if blank_into(line, in_comment, body, &mut buffer) {
+        Cow::Owned(visible_text(&buffer).into_owned())
+    } else {
+        Cow::Borrowed(line)
+    }
+}
+
+/// Blanks comments (which may span lines: `in_comment` carries over) and, in the body, code
+/// spans, into `out`. `false` when the line has nothing to hide: `out` is then left alone and
+/// the line is its own visible text.
+fn blank_into(line: &str, in_comment: &mut bool, body: bool, out: &mut Vec<u8>) -> bool {
     let bytes = line.as_bytes();
     // Nothing to hide without a comment going on, a `<` that may open one, or a backtick.
     if !(*in_comment || bytes.contains(&b'<') || (body && bytes.contains(&b'`'))) {
-        return Cow::Borrowed(line);
+        return false;
     }
-    let mut out = bytes.to_vec();
+    out.clear();
+    out.extend_from_slice(bytes);
     let mut in_code = false;
     let mut i = 0;
+    // From one delimiter to the next: the bytes between are hidden or kept together.
     while i < bytes.len() {
-        let rest = &bytes[i..];
-        let (hide, step) = if *in_comment {
-            if rest.starts_with(b"-->") {
+        if *in_comment {
+            // Up to and with the closing `-->`, or the rest of the line.
+            let end = line[i..].find("-->").map_or(bytes.len(), |k| {
                 *in_comment = false;
-                (true, 3)
-            } else {
-                (true, 1)
-            }
-        } else if rest.starts_with(b"<!--") {
-            *in_comment = true;
-            (true, 4)
-        } else if body && bytes[i] == b'`' {
-            in_code = !in_code;
-            (true, 1)
-        } else {
-            (in_code, 1)
-        };
-        if hide {
-            out[i..i + step].fill(b' ');
+                i + k + 3
+            });
+            out[i..end].fill(b' ');
+            i = end;
+            continue;
         }
-        i += step;
+        let next = bytes[i..]
+            .iter()
+            .position(|&b| b == b'<' || (body && b == b'`'))
+            .map_or(bytes.len(), |k| i + k);
+        if in_code {
+            out[i..next].fill(b' ');
+        }
+        i = next;
+        if bytes[i..].starts_with(b"<!--") {
+            *in_comment = true;
+            out[i..i + 4].fill(b' ');
+            i += 4;
+        } else if i < bytes.len() {
+            // A backtick opens or closes a code span and is hidden; a `<` opening nothing is
+            // text.
+            if bytes[i] == b'`' {
+                in_code = !in_code;
+            }
+            if in_code || bytes[i] == b'`' {
+                out[i] = b' ';
+            }
+            i += 1;
+        }
     }
-    // Whole UTF-8 sequences are blanked or kept (their bytes are never `<`, `-`, `>` or `` ` ``).
-    Cow::Owned(
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    true
 }
 
 #[cfg(test)]
