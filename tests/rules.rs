@@ -311,6 +311,24 @@ fn pm104_placeholder() {
         )))
         .contains(&"PM104")
     );
+    // The template's lowercase instructions are placeholders too.
+    fires(
+        "PM104",
+        &edit(
+            "A config push halved",
+            "[who was affected, how many, for how long] A config push halved",
+        ),
+        Some(22),
+    );
+    // A YAML list is not one, even when the front matter does not parse (here: an unquoted
+    // `@handle`, PM002).
+    let broken = edit("authors: [\"@alice\"]", "authors:\n  - @alice").replace(
+        "services: [checkout-api]",
+        "services: [checkout-api, db, edge]",
+    );
+    let found = codes(&run(&broken));
+    assert!(found.contains(&"PM002"), "{found:?}");
+    assert!(!found.contains(&"PM104"), "{found:?}");
 }
 
 #[test]
@@ -441,6 +459,15 @@ fn pm406_action_vague() {
         &edit(
             "Add a pool saturation alert at 80% paging the on-call",
             "Fix it",
+        ),
+        Some(59),
+    );
+    // "more alerts" is not a deliverable anyone can check off.
+    fires(
+        "PM406",
+        &edit(
+            "Add a pool saturation alert at 80% paging the on-call",
+            "Consider adding more alerts",
         ),
         Some(59),
     );

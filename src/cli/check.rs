@@ -137,22 +137,26 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let checked: Vec<(PathBuf, Checked)> = match inputs {
         Inputs::Listed(inputs) => inputs.into_par_iter().map(check_one).collect(),
         Inputs::Archive(dir) => {
-            // The walk feeds the checks as it finds files rather than being a step of its own;
-            // sorting by path then gives the order of a sorted walk.
-            let (tx, rx) = std::sync::mpsc::channel();
-            let (ws, dir) = (&ws, &dir);
-            let mut checked: Vec<(PathBuf, Checked)> = std::thread::scope(|scope| {
-                scope.spawn(move || {
-                    archive::each_report_file(ws, dir, |path| {
-                        // Fails only when the checks stopped early: nothing left to feed.
-                        let _ = tx.send(path);
+            // The walk feeds the checks as it finds files rather than being a step of its own:
+            // it runs on one worker of the pool and hands each file to whichever worker is
+            // free (the walker too, once it is done). Sorting by path then gives the order of
+            // a sorted walk.
+            let found = std::sync::Mutex::new(Vec::new());
+            let (ws, dir, found_ref, check_one) = (&ws, &dir, &found, &check_one);
+            rayon::scope(|scope| {
+                archive::each_report_file(ws, dir, |path| {
+                    scope.spawn(move |_| {
+                        let checked = check_one(Input { path, bytes: None });
+                        found_ref
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push(checked);
                     });
                 });
-                rx.into_iter()
-                    .par_bridge()
-                    .map(|path| check_one(Input { path, bytes: None }))
-                    .collect()
             });
+            let mut checked = found
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             checked.sort_by(|a, b| a.0.cmp(&b.0));
             checked
         }

@@ -172,6 +172,8 @@ fn category(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<
 }
 
 /// Concrete deliverables: an action that names one is measurable even if it starts vaguely.
+/// Matched as whole words (a plural `s` allowed): "alerting" or "documentation" name an activity,
+/// not a thing that will exist.
 const DELIVERABLES: &[&str] = &[
     "alert",
     "runbook",
@@ -185,8 +187,49 @@ const DELIVERABLES: &[&str] = &[
     "document",
     "rfc",
     "design doc",
-    "page ",
+    "page",
 ];
+
+/// Words that make a deliverable after them vague again: "more alerts", "better dashboards".
+const VAGUE_QUANTIFIERS: &[&str] = &[
+    "more",
+    "better",
+    "some",
+    "additional",
+    "extra",
+    "enough",
+    "proper",
+    "improved",
+    "any",
+];
+
+/// Whether `lower` (ASCII-lowercased) names a deliverable that is not watered down by the word
+/// before it.
+fn names_deliverable(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |word: &str, deliverable: &str| {
+        word == deliverable
+            || word
+                .strip_prefix(deliverable)
+                .is_some_and(|rest| rest == "s" || rest == "es")
+    };
+    (0..words.len()).any(|i| {
+        DELIVERABLES.iter().any(|d| {
+            let parts: Vec<&str> = d.split(' ').collect();
+            let Some(last) = parts.last() else {
+                return false;
+            };
+            let n = parts.len();
+            i + n <= words.len()
+                && parts[..n - 1].iter().zip(&words[i..]).all(|(p, w)| p == w)
+                && is(words[i + n - 1], last)
+                && !(i > 0 && VAGUE_QUANTIFIERS.contains(&words[i - 1]))
+        })
+    })
+}
 
 fn vague(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<Finding>) {
     let Some(text) = item.action.as_ref().and_then(Cell::value) else {
@@ -236,8 +279,7 @@ fn vague(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<Fin
     }) else {
         return;
     };
-    let measurable =
-        text.chars().any(|c| c.is_ascii_digit()) || DELIVERABLES.iter().any(|d| lower.contains(d));
+    let measurable = text.chars().any(|c| c.is_ascii_digit()) || names_deliverable(&lower);
     if !measurable {
         out.push(Finding::new(
             "PM406",
@@ -245,5 +287,32 @@ fn vague(cx: &Checker, item: &ActionItem, n: &str, span: Span, out: &mut Vec<Fin
             format!("action item {n} starts with \"{word}\" and has no measurable outcome"),
             "say what will exist when it is done and how it is measured, e.g. \"Add a p99 latency alert at 500 ms on orders-db, paging the DB on-call\"",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_deliverable;
+
+    #[test]
+    fn deliverables_are_whole_words_not_watered_down() {
+        for measurable in [
+            "add a pool saturation alert paging the on-call",
+            "write a runbook for failover",
+            "add integration tests for the config loader",
+            "publish the design doc for retries",
+            "add an slo for checkout latency",
+        ] {
+            assert!(names_deliverable(measurable), "{measurable}");
+        }
+        for vague in [
+            "consider adding more alerts",
+            "improve alerting",
+            "improve documentation of the service",
+            "add better dashboards",
+            "look into testing",
+        ] {
+            assert!(!names_deliverable(vague), "{vague}");
+        }
     }
 }

@@ -75,8 +75,8 @@ fn literal_at(line: &str, pos: usize, lit: &str) -> bool {
 }
 
 /// A bracketed instruction opening at byte `open` (a `[`): `[What happened, in two or three
-/// sentences]` (not a link, not a footnote, not a task-list box), and in the front matter a
-/// quoted value that is all brackets.
+/// sentences]` or `[graph, log line or ticket]` (not a link, not a footnote, not a task-list
+/// box), and in the front matter a quoted value that is all brackets.
 fn bracketed(line: &str, open: usize, in_front_matter: bool) -> Option<(usize, String)> {
     let bytes = line.as_bytes();
     let len = bytes[open + 1..]
@@ -92,13 +92,20 @@ fn bracketed(line: &str, open: usize, in_front_matter: bool) -> Option<(usize, S
     let after = bytes.get(close + 1).copied();
     let before = open.checked_sub(1).map(|p| bytes[p]);
     let words = inner.split_whitespace().count();
-    let starts_upper = inner.chars().next().is_some_and(char::is_uppercase);
+    let first = inner.chars().next();
+    let starts_upper = first.is_some_and(char::is_uppercase);
+    // A lowercase instruction is a list of what to write: `[who was affected, how many]`. Prose
+    // rarely brackets a list of words; a YAML flow list (`tags: [db, api, cache]`) is one, so
+    // this is for the body only.
+    let lowercase_list =
+        !in_front_matter && first.is_some_and(char::is_lowercase) && inner.contains(',');
     let is_link = matches!(after, Some(b'(' | b'[' | b':')) || matches!(before, Some(b'!' | b']'));
     let quoted_value = in_front_matter
         && matches!(before, Some(b'"' | b'\''))
         && matches!(after, Some(b'"' | b'\''));
-    ((!is_link && starts_upper && words >= 3) || (quoted_value && !inner.trim().is_empty()))
-        .then(|| (open, format!("[{inner}]")))
+    ((!is_link && (starts_upper || lowercase_list) && words >= 3)
+        || (quoted_value && !inner.trim().is_empty()))
+    .then(|| (open, format!("[{inner}]")))
 }
 
 /// [`find_in`] with the column in characters, on a line given as characters (the unit tests'
@@ -128,6 +135,18 @@ mod tests {
             Some((0, "[What happened, in two sentences.]".into()))
         );
         assert_eq!(first("- [...]"), Some((2, "[...]".into())));
+        // The built-in template's lowercase instructions.
+        assert_eq!(
+            first("- **Data:** [data lost or corrupted, or \"none\"]"),
+            Some((12, "[data lost or corrupted, or \"none\"]".into()))
+        );
+        assert_eq!(
+            first("   - Evidence: [graph, log line, query or ticket that shows it]"),
+            Some((
+                15,
+                "[graph, log line, query or ticket that shows it]".into()
+            ))
+        );
     }
 
     #[test]
@@ -140,6 +159,8 @@ mod tests {
             "at 09:12 UTC",
             "@owner-names-are-not-placeholders",
             "[sic]",
+            "an aside [as noted above] in prose",
+            "status codes [502, 503, 504] from the edge",
             "![Screenshot of the dashboard](a.png)",
         ] {
             assert_eq!(first(line), None, "{line}");
@@ -152,5 +173,6 @@ mod tests {
         assert_eq!(fm("severity: \"[SEV1/SEV2]\""), Some("[SEV1/SEV2]".into()));
         assert_eq!(fm("authors: [\"[Name]\"]"), Some("[Name]".into()));
         assert_eq!(fm("tags: [db, api]"), None);
+        assert_eq!(fm("tags: [db, api gateway, cache]"), None);
     }
 }
