@@ -111,7 +111,12 @@ fn blank<'a>(line: &'a str, in_comment: &mut bool, body: bool) -> Cow<'a, str> {
 fn blank_into(line: &str, in_comment: &mut bool, body: bool, out: &mut Vec<u8>) -> bool {
     let bytes = line.as_bytes();
     // Nothing to hide without a comment going on, a `<` that may open one, or a backtick.
-    if !(*in_comment || bytes.contains(&b'<') || (body && bytes.contains(&b'`'))) {
+    let opener = if body {
+        memchr::memchr2(b'<', b'`', bytes)
+    } else {
+        memchr::memchr(b'<', bytes)
+    };
+    if !*in_comment && opener.is_none() {
         return false;
     }
     out.clear();
