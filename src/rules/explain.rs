@@ -147,7 +147,8 @@ pub fn explanation(rule: &Rule) -> &'static str {
         }
         "PM104" => {
             "Template placeholder text is left in the report: bracketed prompts such as \
-             `[Incident Name]`, `[Name]` or `[What happened, in two or three sentences]`, the \
+             `[Incident Name]`, `[Name]` or `[What happened, in two or three sentences]`, \
+             lowercase lists of what to write such as `[graph, log line or ticket]`, the \
              `YYYY-MM-DD` and `HH:MM` stand-ins for dates and times, and `@owner-name` in the \
              action items. Code spans, code blocks and HTML comments are skipped, as are links \
              and task boxes like `[x]`. In `draft` this reports as a warning, so a report can be \
@@ -373,7 +374,8 @@ pub fn explanation(rule: &Rule) -> &'static str {
             "An action item is not specific or measurable: it starts with a vague verb or phrase \
              (\"investigate\", \"look into\", \"improve\", \"consider\", \"monitor\", \
              ...) and names no measurable outcome (a number, or a deliverable such as an alert, \
-             runbook, dashboard or test), or it has fewer words than the minimum (default 4). \
+             runbook, dashboard or test — \"more alerts\" or \"better dashboards\" do not \
+             count), or it has fewer words than the minimum (default 4). \
              Warning by default.\n\
              \n\
              Why: SMART action items are specific and measurable, so anyone can tell when they \
