@@ -21,6 +21,7 @@ use gix::bstr::ByteSlice;
 use serde::Serialize;
 
 use super::graph_dates::CorrectedDates;
+use super::packed_commits::{self, PackedCommits, Slot};
 use crate::error::{Error, Result};
 
 /// Which date a window filters on. The walk order is always by committer date, as git's.
@@ -91,11 +92,12 @@ struct Node {
     author: i64,
 }
 
-/// A commit in the queue: by its position in the commit-graph (cheap: no hashing, no object
-/// read) or by id when the graph does not have it.
+/// A commit in the queue: by its position in the commit-graph or its slot in the table of packed
+/// commits (cheap: no hashing, no object read), or by id when neither has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
     Pos(u32),
+    Tab(Slot),
     Obj(ObjectId),
 }
 
@@ -104,6 +106,8 @@ struct Reader<'r> {
     /// The commit-graph, unless the window filters on author dates (the graph has none).
     graph: Option<gix::commitgraph::Graph>,
     generation: Option<CorrectedDates>,
+    /// Without a graph every reachable commit is read: all packed ones at once, in parallel.
+    table: Option<PackedCommits>,
 }
 
 impl Reader<'_> {
@@ -116,31 +120,31 @@ impl Reader<'_> {
         if object.kind != gix::object::Kind::Commit {
             return Err(self.error(id, &format!("is a {}, not a commit", object.kind)));
         }
-        let seconds = |sig: std::result::Result<gix::actor::SignatureRef<'_>, _>| -> i64 {
-            sig.ok()
-                .and_then(|s| s.time().ok())
-                .map_or(0, |t| t.seconds)
-        };
-        let iter = || gix::objs::CommitRefIter::from_bytes(&object.data, self.repo.object_hash());
+        let mut parents = Vec::new();
+        let dates = packed_commits::parse(&object.data, self.repo.object_hash(), &mut parents);
         Ok(Node {
-            parents: iter().parent_ids().collect(),
-            committer: seconds(iter().committer()),
-            author: seconds(iter().author()),
+            parents,
+            committer: dates.committer,
+            author: dates.author,
         })
     }
 
     fn key(&self, id: ObjectId) -> Key {
-        match self.graph.as_ref().and_then(|g| g.lookup(id)) {
-            Some(pos) => Key::Pos(pos.0),
+        if let Some(pos) = self.graph.as_ref().and_then(|g| g.lookup(id)) {
+            return Key::Pos(pos.0);
+        }
+        match self.table.as_ref().and_then(|t| t.slot(&id)) {
+            Some(slot) => Key::Tab(slot),
             None => Key::Obj(id),
         }
     }
 
     fn id(&self, key: Key) -> ObjectId {
-        match (key, &self.graph) {
-            (Key::Pos(p), Some(g)) => g.id_at(gix::commitgraph::Position(p)).to_owned(),
-            (Key::Obj(id), _) => id,
-            (Key::Pos(_), None) => ObjectId::null(self.repo.object_hash()),
+        match (key, &self.graph, &self.table) {
+            (Key::Pos(p), Some(g), _) => g.id_at(gix::commitgraph::Position(p)).to_owned(),
+            (Key::Tab(slot), _, Some(t)) => t.id(slot),
+            (Key::Obj(id), _, _) => id,
+            _ => ObjectId::null(self.repo.object_hash()),
         }
     }
 
@@ -168,6 +172,7 @@ struct Queue<'r, 'g> {
     heap: BinaryHeap<(i64, Reverse<u64>, Key)>,
     seq: u64,
     seen_pos: Vec<bool>,
+    seen_tab: Vec<bool>,
     seen_obj: HashSet<ObjectId>,
     nodes: HashMap<ObjectId, Node>,
 }
@@ -187,6 +192,17 @@ impl Queue<'_, '_> {
                         .committer_timestamp()
                 });
                 graph.map_or(0, |t| i64::try_from(t).unwrap_or(i64::MAX))
+            }
+            Key::Tab(slot) => {
+                let seen = self.seen_tab.get_mut(slot.index());
+                match seen {
+                    Some(s) if !*s => *s = true,
+                    _ => return Ok(()),
+                }
+                self.reader
+                    .table
+                    .as_ref()
+                    .map_or(0, |t| t.dates(slot).committer)
             }
             Key::Obj(id) => {
                 if !self.seen_obj.insert(id) {
@@ -215,10 +231,17 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
     let generation = graph
         .as_ref()
         .and_then(|_| CorrectedDates::open(repo.objects.store_ref().path()));
+    let table = graph.is_none().then(|| {
+        let store = repo.objects.store_ref();
+        let mut dirs = vec![store.path().to_owned()];
+        dirs.extend(store.alternate_db_paths().unwrap_or_default());
+        PackedCommits::scan(&dirs, repo.object_hash())
+    });
     let reader = Reader {
         repo,
         graph,
         generation,
+        table,
     };
     let shallow: HashSet<ObjectId> = repo
         .shallow_commits()
@@ -239,6 +262,7 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
                 .as_ref()
                 .map_or(0, |g| g.num_commits() as usize)
         ],
+        seen_tab: vec![false; reader.table.as_ref().map_or(0, PackedCommits::slots)],
         seen_obj: HashSet::new(),
         nodes: HashMap::new(),
     };
@@ -274,6 +298,18 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
                         )
                     })?;
                 (committer, corrected, parents)
+            }
+            Key::Tab(slot) => {
+                let Some(table) = reader.table.as_ref() else {
+                    continue;
+                };
+                let dates = table.dates(slot);
+                let date = match spec.date {
+                    DateKind::Committer => dates.committer,
+                    DateKind::Author => dates.author,
+                };
+                let parents = table.parents(slot).iter().map(|p| reader.key(*p));
+                (date, None, parents.collect())
             }
             Key::Obj(id) => {
                 let Some(node) = queue.nodes.remove(&id) else {

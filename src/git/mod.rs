@@ -4,6 +4,7 @@
 
 pub mod commits;
 mod graph_dates;
+mod packed_commits;
 pub mod trailers;
 
 use std::path::{Path, PathBuf};
