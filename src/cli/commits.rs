@@ -114,10 +114,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         Some(PathGroup::new("--path", &args.paths)?)
     };
     let need_details = args.format != CommitsFormat::Hashes || only.is_some();
-    let walked: Vec<Result<Walked>> = targets
-        .par_iter()
-        .map(|t| walk_one(t, &spec, &incident, only.as_ref(), need_details))
-        .collect();
+    let walk = |t: &Target| walk_one(t, &spec, &incident, only.as_ref(), need_details);
+    // One repository is walked on this thread: starting rayon's pool costs more than a walk
+    // that a commit-graph cuts short (the walk starts it itself when it has work for it).
+    let walked: Vec<Result<Walked>> = if targets.len() == 1 {
+        targets.iter().map(walk).collect()
+    } else {
+        targets.par_iter().map(walk).collect()
+    };
     let mut repos = Vec::new();
     let mut suspects: Vec<Suspect> = Vec::new();
     let mut hashes: Vec<(i64, String)> = Vec::new();
