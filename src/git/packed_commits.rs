@@ -109,21 +109,20 @@ impl PackedCommits {
             .flat_map(|dir| pack_indices(dir))
             .filter_map(|idx| pack::Bundle::at(idx, hash).ok())
             .collect();
-        let orders: Vec<Vec<u32>> = bundles.iter().map(offset_order).collect();
+        let orders: Vec<Order> = bundles.iter().map(offset_order).collect();
         let jobs: Vec<Job<'_>> = bundles
             .iter()
             .zip(&orders)
             .enumerate()
             .flat_map(|(pack, (bundle, order))| {
-                order
-                    .chunks(1 << CHUNK_BITS)
-                    .enumerate()
-                    .map(move |(n, entries)| Job {
-                        pack,
-                        n,
-                        bundle,
-                        entries,
-                    })
+                let total = bundle.index.num_objects() as usize;
+                (0..total.div_ceil(1 << CHUNK_BITS)).map(move |n| Job {
+                    pack,
+                    n,
+                    bundle,
+                    order,
+                    range: n << CHUNK_BITS..total.min((n + 1) << CHUNK_BITS),
+                })
             })
             .collect();
         // Slots must fit in 32 bits; anything beyond is read through the object database.
@@ -173,7 +172,39 @@ struct Job<'b> {
     pack: usize,
     n: usize,
     bundle: &'b pack::Bundle,
-    entries: &'b [u32],
+    order: &'b Order,
+    /// Which entries, by their place in pack order.
+    range: std::ops::Range<usize>,
+}
+
+impl Job<'_> {
+    /// The index positions of the job's entries, in pack order. A reverse index is read here, in
+    /// the job, and only as far as the scan gets; positions it gets wrong are dropped.
+    fn entries(&self, out: &mut Vec<u32>) {
+        out.clear();
+        match self.order {
+            Order::Sorted(order) => out.extend_from_slice(&order[self.range.clone()]),
+            Order::Reverse(file) => {
+                let mut bytes = vec![0u8; self.range.len() * 4];
+                let at = 12 + 4 * self.range.start as u64;
+                if read_at(file, &mut bytes, at).is_some() {
+                    let n = self.bundle.index.num_objects();
+                    out.extend(
+                        bytes
+                            .chunks_exact(4)
+                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                            .filter(|i| *i < n),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A pack's entries in offset order: git's reverse index, or the offsets sorted here.
+enum Order {
+    Reverse(std::fs::File),
+    Sorted(Vec<u32>),
 }
 
 /// What is known of a job's entries: whether they held commits.
@@ -195,6 +226,7 @@ fn run_jobs(jobs: &[Job<'_>], packs: usize, hash: gix::hash::Kind) -> Vec<Chunk>
             scope.spawn(|_| {
                 let mut inflate = gix::zlib::Inflate::default();
                 let mut buf = Vec::new();
+                let mut entries = Vec::new();
                 let mut mine = Vec::new();
                 loop {
                     let j = next.fetch_add(1, Ordering::SeqCst);
@@ -202,7 +234,8 @@ fn run_jobs(jobs: &[Job<'_>], packs: usize, hash: gix::hash::Kind) -> Vec<Chunk>
                     if job.n > stop[job.pack].load(Ordering::SeqCst) {
                         continue;
                     }
-                    let chunk = scan_entries(job.bundle, job.entries, hash, &mut inflate, &mut buf);
+                    job.entries(&mut entries);
+                    let chunk = scan_entries(job.bundle, &entries, hash, &mut inflate, &mut buf);
                     let found = if chunk.ids.is_empty() {
                         NO_COMMITS
                     } else {
@@ -249,35 +282,42 @@ fn pack_indices(objects_dir: &Path) -> Vec<PathBuf> {
 /// The index entries in the order of their offsets in the pack: reading the pack front to back
 /// is much faster than jumping around it in id order. git writes that order next to the pack
 /// (`pack-*.rev`, its reverse index); without one, the offsets are sorted here.
-fn offset_order(bundle: &pack::Bundle) -> Vec<u32> {
+fn offset_order(bundle: &pack::Bundle) -> Order {
     let index = &bundle.index;
-    if let Some(order) = reverse_index(&bundle.index.path().with_extension("rev"), index) {
-        return order;
+    if let Some(file) = reverse_index(&bundle.index.path().with_extension("rev"), index) {
+        return Order::Reverse(file);
     }
     let mut order: Vec<(u64, u32)> = (0..index.num_objects())
         .map(|i| (index.pack_offset_at_index(i), i))
         .collect();
     order.par_sort_unstable();
-    order.into_iter().map(|(_, i)| i).collect()
+    Order::Sorted(order.into_iter().map(|(_, i)| i).collect())
 }
 
-/// Reads a `pack-*.rev` file: `RIDX`, version 1, the hash id, then one index position per object
+/// Opens a `pack-*.rev` file: `RIDX`, version 1, the hash id, then one index position per object
 /// in pack order, then two checksums. Any doubt and it is not used: it only sets an order, and
-/// every position read is checked against the index.
-fn reverse_index(path: &Path, index: &pack::index::File) -> Option<Vec<u32>> {
-    let bytes = std::fs::read(path).ok()?;
-    let n = index.num_objects() as usize;
-    let hash_len = index.object_hash().len_in_bytes();
-    if bytes.len() != 12 + 4 * n + 2 * hash_len || &bytes[..8] != b"RIDX\0\0\0\x01" {
-        return None;
-    }
-    bytes[12..12 + 4 * n]
-        .chunks_exact(4)
-        .map(|b| {
-            let i = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-            (i < index.num_objects()).then_some(i)
-        })
-        .collect()
+/// every position read from it is checked against the index.
+fn reverse_index(path: &Path, index: &pack::index::File) -> Option<std::fs::File> {
+    let file = std::fs::File::open(path).ok()?;
+    let n = u64::from(index.num_objects());
+    let hash_len = index.object_hash().len_in_bytes() as u64;
+    let mut header = [0u8; 12];
+    read_at(&file, &mut header, 0)?;
+    let size = file.metadata().ok()?.len();
+    (size == 12 + 4 * n + 2 * hash_len && &header[..8] == b"RIDX\0\0\0\x01").then_some(file)
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> Option<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at).ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> Option<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = file.try_clone().ok()?;
+    f.seek(SeekFrom::Start(at)).ok()?;
+    f.read_exact(buf).ok()
 }
 
 /// Room beyond the object in the output buffer: zlib's fast decoding loop runs only while this
