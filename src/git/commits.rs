@@ -9,7 +9,9 @@
 //! where it is provably safe: a commit whose corrected commit date (commit-graph generation data
 //! v2) is before START has no ancestor at or after START. Without generation data every
 //! reachable commit is visited, as with `--since-as-filter`, but only its parents and dates are
-//! read (from the commit-graph when present, else from the object).
+//! read: from the commit-graph when present, else from a table that `packed_commits` decodes
+//! from the packs on all cores before the walk (a commit it does not hold is read from the
+//! object database, one at a time).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
