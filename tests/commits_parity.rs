@@ -46,6 +46,11 @@ const OFFSETS: [&str; 6] = ["+0000", "-1200", "+1400", "+0530", "-0700", "+0100"
 
 /// Builds a repository from a random history and returns every commit time used.
 fn messy_repo(dir: &Path, seed: u64, commits: usize) -> Vec<i64> {
+    messy_repo_with_body(dir, seed, commits, "")
+}
+
+/// [`messy_repo`] with `body` appended to every commit message.
+fn messy_repo_with_body(dir: &Path, seed: u64, commits: usize, body: &str) -> Vec<i64> {
     git(dir, &["init", "-q", "-b", "main"]);
     let mut rng = Lcg(seed);
     let mut stream = String::new();
@@ -84,7 +89,7 @@ fn messy_repo(dir: &Path, seed: u64, commits: usize) -> Vec<i64> {
             }
         }
         branch_heads.push(i);
-        let msg = format!("commit {i}\n");
+        let msg = format!("commit {i}\n{body}");
         stream.push_str(&format!("commit {branch}\nmark :{i}\n"));
         stream.push_str(&format!(
             "author A{} <a@example.com> {} {offset}\n",
@@ -283,6 +288,41 @@ fn parity_with_git_rev_list_on_messy_histories() {
             &format!("seed {seed}, commit-graph"),
         );
     }
+}
+
+#[test]
+fn parity_when_commits_are_stored_as_deltas() {
+    // Long, nearly equal messages make git store commits as deltas of other commits, chains of
+    // them included: pm's pack scan resolves some and leaves the rest to the object database.
+    let body: String = (0..60)
+        .map(|i| format!("Line {i} of a long commit message that repeats in every commit.\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let times = messy_repo_with_body(dir.path(), 11, 150, &body);
+    git(
+        dir.path(),
+        &["repack", "-adfq", "--window=50", "--depth=50"],
+    );
+    let pack = std::fs::read_dir(dir.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let listing = git(dir.path(), &["verify-pack", "-v", pack.to_str().unwrap()]);
+    // `SHA commit SIZE PACKED OFFSET DEPTH BASE`: a commit stored as a delta, and one whose base
+    // is itself a delta.
+    let depths: Vec<u32> = listing
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() == 7 && f[1] == "commit")
+        .map(|f| f[5].parse().unwrap())
+        .collect();
+    assert!(depths.iter().any(|&d| d == 1), "a commit delta: {depths:?}");
+    assert!(
+        depths.iter().any(|&d| d > 1),
+        "a chain of deltas: {depths:?}"
+    );
+    assert_parity(dir.path(), &times, 11, "deltified commits, no commit-graph");
 }
 
 #[test]
