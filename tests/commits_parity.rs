@@ -317,7 +317,7 @@ fn parity_when_commits_are_stored_as_deltas() {
         .filter(|f| f.len() == 7 && f[1] == "commit")
         .map(|f| f[5].parse().unwrap())
         .collect();
-    assert!(depths.iter().any(|&d| d == 1), "a commit delta: {depths:?}");
+    assert!(depths.contains(&1), "a commit delta: {depths:?}");
     assert!(
         depths.iter().any(|&d| d > 1),
         "a chain of deltas: {depths:?}"
