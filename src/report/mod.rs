@@ -163,6 +163,26 @@ impl Report {
         Ok(parse::parse(path, text, options))
     }
 
+    /// [`Report::from_vec`] that also hands the finished report and its comrak tree to `with`
+    /// while the tree is alive, and returns what `with` made of them: the site renders a
+    /// report's page from the tree the rules read instead of parsing the Markdown again. The
+    /// tree is the model's own (front matter node first, title heading included); `with` may
+    /// change it, since nothing reads it afterwards.
+    pub fn from_vec_with<R>(
+        path: &Path,
+        bytes: Vec<u8>,
+        options: &LoadOptions,
+        with: impl for<'a> FnOnce(&Report, &'a comrak::nodes::AstNode<'a>) -> R,
+    ) -> Result<(Self, R), LoadError> {
+        check_bytes(path, &bytes, options)?;
+        let mut text = String::from_utf8(bytes)
+            .map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))?;
+        if text.starts_with(BOM) {
+            text.drain(..BOM.len_utf8());
+        }
+        Ok(parse::parse_with(path, text, options, with))
+    }
+
     /// The text of a 1-based line (without its line ending).
     pub fn line(&self, line: u32) -> Option<&str> {
         self.lines.line_text(&self.source, line)

@@ -35,6 +35,18 @@ fn comrak_options() -> Options<'static> {
 
 /// `text` becomes the report's source.
 pub(super) fn parse(path: &Path, text: String, options: &LoadOptions) -> Report {
+    parse_with(path, text, options, |_, _| ()).0
+}
+
+/// [`parse`], then `with` gets the finished report and comrak's tree while the arena is alive
+/// (the site renders the page from it, so a report is parsed once). The tree is the model's:
+/// parsed with [`comrak_options`] from the defused text, columns counted in characters.
+pub(super) fn parse_with<R>(
+    path: &Path,
+    text: String,
+    options: &LoadOptions,
+    with: impl for<'a> FnOnce(&Report, &'a AstNode<'a>) -> R,
+) -> (Report, R) {
     let arena = Arena::new();
     let lines = LineIndex::new(&text);
     let root = parse_document(&arena, &defuse(&text, &lines), &comrak_options());
@@ -107,7 +119,8 @@ pub(super) fn parse(path: &Path, text: String, options: &LoadOptions) -> Report 
             is_empty: blocks.iter().all(|b| is_filler(b)),
         });
     }
-    report
+    let extra = with(&report, root);
+    (report, extra)
 }
 
 /// comrak counts columns in bytes; spans count characters. comrak can convert them itself

@@ -38,6 +38,18 @@ fn options() -> Options<'static> {
 pub fn render(source: &str, resolve: &mut Resolve) -> String {
     let arena = Arena::new();
     let root = parse_document(&arena, &defuse(source), &options());
+    render_tree(root, source.len(), resolve)
+}
+
+/// Whether the report model's tree of `source` is the tree [`render`] would parse: the model
+/// parses with the same options and limits but without footnotes, which only `[^` can start.
+pub fn fits_model_tree(source: &str) -> bool {
+    !source.contains("[^")
+}
+
+/// [`render`] from a tree already parsed (the report model's, see [`fits_model_tree`]); the
+/// tree is changed on the way. `source_len` is the Markdown's length, to size the output.
+pub fn render_tree<'a>(root: Node<'a>, source_len: usize, resolve: &mut Resolve) -> String {
     let nodes: Vec<Node> = root.descendants().collect();
     drop_title(root);
     for node in nodes {
@@ -67,7 +79,7 @@ pub fn render(source: &str, resolve: &mut Resolve) -> String {
     for node in empty {
         node.detach();
     }
-    let mut html = String::with_capacity(source.len() + source.len() / 2);
+    let mut html = String::with_capacity(source_len + source_len / 2);
     if format_html(root, &options(), &mut html).is_err() {
         return String::new();
     }

@@ -9,6 +9,7 @@
 //! deterministic: everything is sorted, and nothing depends on the clock but `as_of`.
 
 mod artifacts;
+mod body;
 mod charts;
 mod entry;
 mod json;
@@ -21,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
@@ -78,8 +80,13 @@ pub struct Prepared<'a> {
     /// Every report without its text and Markdown structure (see [`skeleton`]).
     archive: Archive,
     /// A hash of each report's bytes as checked (same order as `archive.reports`), so a file
-    /// changed during the build is noticed rather than published half old, half new.
+    /// changed during the build is noticed rather than published half old, half new, when a
+    /// body is rendered again from the file.
     hashes: Vec<u64>,
+    /// Each report's page body as rendered from the tree the rules read (same order), taken
+    /// when its page is written so the memory goes as the pages do (a second `write` renders
+    /// them again from the files).
+    bodies: Vec<Mutex<body::Body>>,
     as_of: NaiveDate,
     /// Display order: newest first.
     entries: Vec<Entry>,
@@ -107,6 +114,7 @@ enum Checked {
     Report {
         report: Box<Report>,
         hash: u64,
+        body: Box<body::Body>,
         diagnostics: Vec<Diagnostic>,
         entry: repository::Entry,
         kept: Kept,
@@ -133,23 +141,25 @@ pub fn prepare<'a>(
     )?;
     let reports_dir = normalize(&ws.reports_dir());
     let file_name = &ws.config.reports.file_name;
-    let files = report_files(ws)?;
-    progress(Step::Start("checking", files.len() as u64));
-    let load_options = LoadOptions::new(&ws.config);
-    let (checked, publishable) = rayon::join(
-        || {
-            check_each(
-                &files,
-                &checker,
-                &load_options,
-                &reports_dir,
-                shown_base,
-                file_name,
-                progress,
-            )
-        },
+    // Pages are rendered as reports are checked, so which files links may name is known first.
+    let (files, publishable) = rayon::join(
+        || report_files(ws),
         || artifacts::Publishable::scan(&reports_dir),
     );
+    let files = files?;
+    progress(Step::Start("checking", files.len() as u64));
+    let load_options = LoadOptions::new(&ws.config);
+    let scope = body::Scope::new(ws, &files, &publishable);
+    let checked = check_each(
+        &files,
+        &checker,
+        &load_options,
+        &scope,
+        shown_base,
+        file_name,
+        progress,
+    );
+    drop(scope);
 
     let mut archive = Archive {
         dir: reports_dir,
@@ -157,6 +167,7 @@ pub fn prepare<'a>(
         unreadable: Vec::new(),
     };
     let mut hashes = Vec::new();
+    let mut bodies = Vec::new();
     let mut per_report: Vec<Vec<Diagnostic>> = Vec::new();
     let mut repo_entries = Vec::new();
     let mut kept = Vec::new();
@@ -165,12 +176,14 @@ pub fn prepare<'a>(
             Checked::Report {
                 report,
                 hash,
+                body,
                 diagnostics,
                 entry,
                 kept: k,
             } => {
                 archive.reports.push(*report);
                 hashes.push(hash);
+                bodies.push(Mutex::new(*body));
                 per_report.push(diagnostics);
                 repo_entries.push(entry);
                 kept.push(k);
@@ -241,6 +254,7 @@ pub fn prepare<'a>(
         ws,
         archive,
         hashes,
+        bodies,
         as_of,
         entries,
         groups,
@@ -251,12 +265,13 @@ pub fn prepare<'a>(
     })
 }
 
-/// Reads each report file and runs its own rules, keeping only what the site needs of it.
+/// Reads each report file and runs its own rules, keeping only what the site needs of it and
+/// its page body, rendered from the same parse.
 fn check_each(
     files: &[PathBuf],
     checker: &Checker,
     load_options: &LoadOptions,
-    reports_dir: &Path,
+    scope: &body::Scope,
     shown_base: &Path,
     file_name: &str,
     progress: &(dyn Fn(Step) + Sync),
@@ -266,22 +281,26 @@ fn check_each(
         .map(|path| {
             let result = read_limited(path, load_options.max_file_size).and_then(|bytes| {
                 let hash = hash_of(&bytes);
-                Report::from_vec(path, bytes, load_options).map(|r| (r, hash))
+                Report::from_vec_with(path, bytes, load_options, |report, root| {
+                    body::render(report, root, scope)
+                })
+                .map(|(r, body)| (r, hash, body))
             });
             progress(Step::Report);
             match result {
-                Ok((report, hash)) => {
+                Ok((report, hash, body)) => {
                     let shown = display_path(&report.path, shown_base);
                     let diagnostics = checker.diagnose(&report, &shown, checker.findings(&report));
                     let entry = repository::Entry::new(
                         &report,
-                        report.path.strip_prefix(reports_dir).ok(),
+                        report.path.strip_prefix(scope.reports_dir()).ok(),
                         file_name,
                     );
                     let kept = Kept::new(&report, &entry.lines());
                     Checked::Report {
                         report: Box::new(skeleton(report)),
                         hash,
+                        body: Box::new(body),
                         diagnostics,
                         entry,
                         kept,
@@ -564,6 +583,42 @@ impl Renderer<'_, '_> {
         })
     }
 
+    /// The body rendered again from the file (see [`body`]): links decided with every slug known.
+    fn render_again(
+        &self,
+        e: &Entry,
+        own_folder: Option<&Path>,
+        base: &Path,
+        files: &[artifacts::Artifact],
+    ) -> Result<(String, Vec<artifacts::Artifact>)> {
+        let publishable = &self.prepared.publishable;
+        let pages = &self.prepared.pages;
+        let listed: BTreeMap<PathBuf, String> =
+            files.iter().map(|a| (a.source.clone(), a.href())).collect();
+        let mut linked: Vec<artifacts::Artifact> = Vec::new();
+        let mut resolve = |target: &str| -> Option<String> {
+            let abs = normalize(&base.join(target));
+            if let Some(slug) = pages.get(&abs) {
+                return Some(format!("{slug}.html"));
+            }
+            if let Some(href) = listed.get(&abs) {
+                return Some(format!("{}/{href}", e.slug));
+            }
+            if own_folder.is_none() {
+                let found = publishable.linked(base, target)?;
+                let href = found.href();
+                if !linked.iter().any(|a| a.out == found.out) {
+                    linked.push(found);
+                }
+                return Some(format!("{}/{href}", e.slug));
+            }
+            None
+        };
+        let source = self.source(e.report)?;
+        let body = markdown::render(&source, &mut resolve);
+        Ok((body, linked))
+    }
+
     /// The report's page and its artifacts; returns how many artifacts were copied.
     fn report_page(&self, e: &Entry) -> Result<usize> {
         let prepared = self.prepared;
@@ -590,30 +645,23 @@ impl Renderer<'_, '_> {
             .as_deref()
             .map(|f| publishable.under(f, &report.path))
             .unwrap_or_default();
-        let listed: BTreeMap<PathBuf, String> =
-            files.iter().map(|a| (a.source.clone(), a.href())).collect();
-        let mut linked: Vec<artifacts::Artifact> = Vec::new();
         let pages = &prepared.pages;
-        let mut resolve = |target: &str| -> Option<String> {
-            let abs = normalize(&base.join(target));
-            if let Some(slug) = pages.get(&abs) {
-                return Some(format!("{slug}.html"));
-            }
-            if let Some(href) = listed.get(&abs) {
-                return Some(format!("{}/{href}", e.slug));
-            }
-            if own_folder.is_none() {
-                let found = publishable.linked(&base, target)?;
-                let href = found.href();
-                if !linked.iter().any(|a| a.out == found.out) {
-                    linked.push(found);
-                }
-                return Some(format!("{}/{href}", e.slug));
-            }
-            None
+        let taken = prepared.bodies[e.report]
+            .lock()
+            .map(|mut b| std::mem::replace(&mut *b, body::Body::Again))
+            .unwrap_or(body::Body::Again);
+        let rendered = match taken {
+            body::Body::Rendered {
+                html,
+                targets,
+                linked,
+            } => body::Body::html(&html, &targets, &e.slug, pages).map(|h| (h, linked)),
+            body::Body::Again => None,
         };
-        let source = self.source(e.report)?;
-        let body = markdown::render(&source, &mut resolve);
+        let (body, linked) = match rendered {
+            Some(done) => done,
+            None => self.render_again(e, own_folder.as_deref(), &base, &files)?,
+        };
         files.extend(linked);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         files.dedup_by(|a, b| a.out == b.out);
@@ -639,7 +687,7 @@ impl Renderer<'_, '_> {
             &format!("reports/{}.html", e.slug),
             "report.html",
             &cx,
-            8 * 1024 + 2 * source.len(),
+            8 * 1024 + body.len() + body.len() / 4,
         )?;
         Ok(files.len())
     }

@@ -1,0 +1,247 @@
+//! A report page's body, rendered while the report is checked from the very comrak tree the
+//! rules read, so each report's Markdown is parsed once. Links to other reports need their
+//! slugs, which are only known once every report is read: they are rendered with a placeholder
+//! and filled in when the page is written ([`Body::html`]).
+//!
+//! Everything else about a link is decided at check time exactly as the page would decide it:
+//! which file it names (a report, an artifact beside this one) and whether it is kept. A body
+//! that cannot be decided then — Markdown that needs a parser option the model does not use, a
+//! link to a report that turned out unreadable — is rendered again from the file, as before.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use comrak::nodes::AstNode;
+
+use super::artifacts::{Artifact, Publishable};
+use super::markdown;
+use crate::archive::normalize;
+use crate::config::{Layout, Workspace};
+use crate::report::Report;
+
+/// What stands for a slug in a rendered link until the slugs are known: `pm-slug-self` for the
+/// page's own slug (its artifacts' folder), `pm-slug-N` for the N-th report linked. It is only
+/// ever filled in right after `href="` or `src="`, where report text cannot put it: comrak
+/// escapes `"` in text and attributes, and every link target it writes went through the
+/// site's own resolver.
+const PLACEHOLDER: &str = "pm-slug-";
+const OWN: &str = "self";
+
+/// A report's body as rendered at check time.
+#[derive(Debug)]
+pub enum Body {
+    Rendered {
+        /// The HTML with placeholders for slugs.
+        html: String,
+        /// The report files linked, in placeholder order (normalised paths).
+        targets: Vec<PathBuf>,
+        /// Artifacts outside a report folder that the body links (flat layouts).
+        linked: Vec<Artifact>,
+    },
+    /// Render it from the file when the page is written.
+    Again,
+}
+
+/// What deciding a report's links needs to know before any report is read.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    /// Every report file (normalised), whether or not it will load.
+    pub reports: HashSet<PathBuf>,
+    pub publishable: &'a Publishable,
+    reports_dir: PathBuf,
+    folder_layout: bool,
+    file_name: &'a str,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(ws: &'a Workspace, files: &[PathBuf], publishable: &'a Publishable) -> Self {
+        Self {
+            reports: files.iter().map(|p| normalize(p)).collect(),
+            publishable,
+            reports_dir: normalize(&ws.reports_dir()),
+            folder_layout: ws.config.reports.layout == Layout::Folder,
+            file_name: &ws.config.reports.file_name,
+        }
+    }
+
+    /// The reports folder (normalised).
+    pub fn reports_dir(&self) -> &Path {
+        &self.reports_dir
+    }
+
+    /// The report's own folder, when it has one (folder layout: `…/SLUG/report.md`); its files
+    /// are the report's artifacts.
+    pub fn own_folder(&self, report: &Path) -> Option<PathBuf> {
+        report
+            .parent()
+            .filter(|p| {
+                self.folder_layout
+                    && report.file_name().is_some_and(|n| *n == *self.file_name)
+                    && normalize(p) != self.reports_dir
+            })
+            .map(Path::to_owned)
+    }
+
+    /// The artifacts of a report's own folder, by normalised path, with their hrefs.
+    pub fn listed(&self, own_folder: Option<&Path>, report: &Path) -> Vec<Artifact> {
+        own_folder
+            .map(|f| self.publishable.under(f, report))
+            .unwrap_or_default()
+    }
+}
+
+/// Renders the body of `report` from its tree (see the module header).
+pub fn render<'a>(report: &Report, root: &'a AstNode<'a>, scope: &Scope) -> Body {
+    if !markdown::fits_model_tree(&report.source) {
+        return Body::Again;
+    }
+    let own_folder = scope.own_folder(&report.path);
+    let base = report
+        .path
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_owned);
+    let listed: BTreeMap<PathBuf, String> = scope
+        .listed(own_folder.as_deref(), &report.path)
+        .iter()
+        .map(|a| (a.source.clone(), a.href()))
+        .collect();
+    let mut targets: Vec<PathBuf> = Vec::new();
+    let mut linked: Vec<Artifact> = Vec::new();
+    // The same decisions, in the same order, as the page's resolver in `Renderer::report_page`.
+    let mut resolve = |target: &str| -> Option<String> {
+        let abs = normalize(&base.join(target));
+        if scope.reports.contains(&abs) {
+            let n = targets.len();
+            targets.push(abs);
+            return Some(format!("{PLACEHOLDER}{n}.html"));
+        }
+        if let Some(href) = listed.get(&abs) {
+            return Some(format!("{PLACEHOLDER}{OWN}/{href}"));
+        }
+        if own_folder.is_none() {
+            let found = scope.publishable.linked(&base, target)?;
+            let href = found.href();
+            if !linked.iter().any(|a| a.out == found.out) {
+                linked.push(found);
+            }
+            return Some(format!("{PLACEHOLDER}{OWN}/{href}"));
+        }
+        None
+    };
+    let mut html = markdown::render_tree(root, report.source.len(), &mut resolve);
+    // Kept until the page is written, with every other report's: no spare capacity.
+    html.shrink_to_fit();
+    Body::Rendered {
+        html,
+        targets,
+        linked,
+    }
+}
+
+impl Body {
+    /// The finished HTML given the page's own slug and every report's slug; `None` when a
+    /// linked report is not published (it could not be read), so the page decides again.
+    pub fn html(
+        html: &str,
+        targets: &[PathBuf],
+        own: &str,
+        pages: &HashMap<PathBuf, String>,
+    ) -> Option<String> {
+        let slugs: Vec<&str> = targets
+            .iter()
+            .map(|t| pages.get(t).map(String::as_str))
+            .collect::<Option<_>>()?;
+        Some(fill(html, own, &slugs))
+    }
+}
+
+/// `html` with every placeholder that opens an `href` or `src` value replaced by its slug.
+fn fill(html: &str, own: &str, slugs: &[&str]) -> String {
+    let mut out = String::with_capacity(html.len() + 64 * slugs.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(PLACEHOLDER) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let after = &from[PLACEHOLDER.len()..];
+        let opens_value = before.ends_with("href=\"") || before.ends_with("src=\"");
+        let slug = if !opens_value {
+            None
+        } else if let Some(tail) = after.strip_prefix(OWN) {
+            Some((own, tail))
+        } else {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| slugs.get(n))
+                .map(|s| (*s, &after[digits..]))
+        };
+        match slug {
+            Some((slug, tail)) => {
+                out.push_str(slug);
+                rest = tail;
+            }
+            None => {
+                out.push_str(PLACEHOLDER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::LoadOptions;
+
+    /// The page rendered from the model's tree is the page rendered from its own parse: the
+    /// two parsers' options and limits have not drifted apart.
+    #[test]
+    fn the_model_tree_renders_as_its_own_parse_would() {
+        let md = concat!(
+            "---\nid: PM-1\ntitle: x\n---\n\n# Title\n\n## Summary\n\n",
+            "Text with *emphasis*, **strong**, ~~struck~~, `code`, www.example.com and ",
+            "https://example.com/a?b=1, <b>raw</b> and a<br>break.\n\n",
+            "<div onclick=\"x\">block</div>\n\n<!-- pm-ignore PM101 -->\n\n",
+            "> quoted\n> > nested\n\n- [x] done\n- [ ] open\n\n",
+            "| a | b |\n|:--|--:|\n| [other](other.md#top) | ![img](missing.png) |\n\n",
+            "[js](javascript:alert(1)) [mail](mailto:a@example.com) [frag](#summary)\n\n",
+            "```sh\necho <hi>\n```\n\n",
+            "*****************************************x**************************************\n",
+        );
+        let resolve = |target: &str| (target == "other.md").then(|| "other.html".to_owned());
+        let (_, from_tree) = Report::from_vec_with(
+            Path::new("r.md"),
+            md.as_bytes().to_vec(),
+            &LoadOptions::default(),
+            |report, root| markdown::render_tree(root, report.source.len(), &mut { resolve }),
+        )
+        .unwrap();
+        assert!(markdown::fits_model_tree(md));
+        assert_eq!(from_tree, markdown::render(md, &mut { resolve }));
+        assert!(
+            from_tree.contains(r#"href="other.html#top""#),
+            "{from_tree}"
+        );
+        assert!(!markdown::fits_model_tree("a[^1]\n\n[^1]: note\n"));
+    }
+
+    #[test]
+    fn only_placeholders_that_open_a_link_are_filled() {
+        let html = concat!(
+            r#"<a href="pm-slug-0.html#x">a</a> <a href="pm-slug-self/log.txt">b</a> "#,
+            r#"<img src="pm-slug-1.html" alt="pm-slug-0" /> pm-slug-self "#,
+            r#"<h2 data-heading-content="pm-slug-0">"#,
+        );
+        assert_eq!(
+            fill(html, "me", &["other", "third"]),
+            concat!(
+                r#"<a href="other.html#x">a</a> <a href="me/log.txt">b</a> "#,
+                r#"<img src="third.html" alt="pm-slug-0" /> pm-slug-self "#,
+                r#"<h2 data-heading-content="pm-slug-0">"#,
+            )
+        );
+    }
+}
