@@ -16,7 +16,7 @@ use comrak::nodes::AstNode;
 use super::artifacts::{Artifact, Publishable};
 use super::markdown;
 use crate::archive::normalize;
-use crate::config::{Layout, Workspace};
+use crate::config::{Layout, Reports, Workspace};
 use crate::report::Report;
 
 /// What stands for a slug in a rendered link until the slugs are known: `pm-slug-self` for the
@@ -49,8 +49,7 @@ pub struct Scope<'a> {
     pub reports: HashSet<PathBuf>,
     pub publishable: &'a Publishable,
     reports_dir: PathBuf,
-    folder_layout: bool,
-    file_name: &'a str,
+    layout: &'a Reports,
 }
 
 impl<'a> Scope<'a> {
@@ -59,8 +58,7 @@ impl<'a> Scope<'a> {
             reports: files.iter().map(|p| normalize(p)).collect(),
             publishable,
             reports_dir: normalize(&ws.reports_dir()),
-            folder_layout: ws.config.reports.layout == Layout::Folder,
-            file_name: &ws.config.reports.file_name,
+            layout: &ws.config.reports,
         }
     }
 
@@ -68,26 +66,19 @@ impl<'a> Scope<'a> {
     pub fn reports_dir(&self) -> &Path {
         &self.reports_dir
     }
+}
 
-    /// The report's own folder, when it has one (folder layout: `…/SLUG/report.md`); its files
-    /// are the report's artifacts.
-    pub fn own_folder(&self, report: &Path) -> Option<PathBuf> {
-        report
-            .parent()
-            .filter(|p| {
-                self.folder_layout
-                    && report.file_name().is_some_and(|n| *n == *self.file_name)
-                    && normalize(p) != self.reports_dir
-            })
-            .map(Path::to_owned)
-    }
-
-    /// The artifacts of a report's own folder, by normalised path, with their hrefs.
-    pub fn listed(&self, own_folder: Option<&Path>, report: &Path) -> Vec<Artifact> {
-        own_folder
-            .map(|f| self.publishable.under(f, report))
-            .unwrap_or_default()
-    }
+/// The report's own folder, when it has one (folder layout: `…/SLUG/report.md`); its files are
+/// the report's artifacts. `reports_dir` is normalised.
+pub fn own_folder(report: &Path, layout: &Reports, reports_dir: &Path) -> Option<PathBuf> {
+    report
+        .parent()
+        .filter(|p| {
+            layout.layout == Layout::Folder
+                && report.file_name().is_some_and(|n| *n == *layout.file_name)
+                && normalize(p) != reports_dir
+        })
+        .map(Path::to_owned)
 }
 
 /// Renders the body of `report` from its tree (see the module header).
@@ -95,13 +86,15 @@ pub fn render<'a>(report: &Report, root: &'a AstNode<'a>, scope: &Scope) -> Body
     if !markdown::fits_model_tree(&report.source) {
         return Body::Again;
     }
-    let own_folder = scope.own_folder(&report.path);
+    let own_folder = own_folder(&report.path, scope.layout, &scope.reports_dir);
     let base = report
         .path
         .parent()
         .map_or_else(PathBuf::new, Path::to_owned);
-    let listed: BTreeMap<PathBuf, String> = scope
-        .listed(own_folder.as_deref(), &report.path)
+    let listed: BTreeMap<PathBuf, String> = own_folder
+        .as_deref()
+        .map(|f| scope.publishable.under(f, &report.path))
+        .unwrap_or_default()
         .iter()
         .map(|a| (a.source.clone(), a.href()))
         .collect();

@@ -1,6 +1,6 @@
 //! `pm build`: the static archive of every report. [`prepare`] reads and checks the reports one
-//! at a time (as `pm check` does) and keeps what the site shows of each, an [`entry::Entry`];
-//! [`Prepared::write`] renders the pages with the (overridable) templates into a temporary
+//! at a time (as `pm check` does) and keeps what the site shows of each, an [`entry::Entry`],
+//! and its page body, rendered from the tree the rules read (`body`); [`Prepared::write`] renders the pages with the (overridable) templates into a temporary
 //! folder beside the target and swaps it in.
 //!
 //! The site works from `file://` and any static host: every link is relative (`base_url` only
@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::actions::{ActionsReport, TrackedItem};
 use crate::archive::{Archive, normalize, report_files};
-use crate::config::{Layout, Workspace};
+use crate::config::Workspace;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::git::trailers::Trailer;
@@ -72,8 +72,8 @@ pub enum Step {
 }
 
 /// The archive, checked and ready to render. Reports are read and checked one by one and only
-/// what the site needs of each is kept (their Markdown is read again when its page is written),
-/// so memory stays small for large archives.
+/// what the site needs of each is kept: the model's skeleton and the page body rendered from
+/// the same parse, so memory stays small for large archives.
 #[derive(Debug)]
 pub struct Prepared<'a> {
     ws: &'a Workspace,
@@ -623,19 +623,11 @@ impl Renderer<'_, '_> {
     fn report_page(&self, e: &Entry) -> Result<usize> {
         let prepared = self.prepared;
         let report = &prepared.archive.reports[e.report];
-        let layout = &prepared.ws.config.reports;
-        let own_folder = report
-            .path
-            .parent()
-            .filter(|p| {
-                layout.layout == Layout::Folder
-                    && report
-                        .path
-                        .file_name()
-                        .is_some_and(|n| *n == *layout.file_name)
-                    && normalize(p) != normalize(&prepared.ws.reports_dir())
-            })
-            .map(Path::to_owned);
+        let own_folder = body::own_folder(
+            &report.path,
+            &prepared.ws.config.reports,
+            &prepared.archive.dir,
+        );
         let base = report
             .path
             .parent()
