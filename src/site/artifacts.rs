@@ -3,7 +3,7 @@
 //! the folder, hidden and gitignored files stay out. Files a browser would run (HTML, SVG, XML,
 //! scripts) are published with `.txt` appended, so an artifact cannot script the archive.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use super::safe::encode_segment;
@@ -50,11 +50,13 @@ impl Artifact {
 
 /// The files under the reports folder that may be published, found in one walk: regular files
 /// (a symlink is neither followed nor published), not hidden, not ignored by `.gitignore` or
-/// `.ignore` files, at most [`MAX_DEPTH`] folders down a report's folder.
+/// `.ignore` files, at most [`MAX_DEPTH`] folders down a report's folder. The walk reads file
+/// types from the folders; sizes are read only for the files published (a large archive has
+/// thousands of files and few artifacts).
 #[derive(Debug, Default)]
 pub struct Publishable {
-    /// Normalised path → size.
-    files: BTreeMap<PathBuf, u64>,
+    /// Normalised paths.
+    files: BTreeSet<PathBuf>,
 }
 
 impl Publishable {
@@ -72,7 +74,7 @@ impl Publishable {
             .build()
             .filter_map(std::result::Result::ok)
             .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-            .filter_map(|e| Some((normalize(e.path()), e.metadata().ok()?.len())))
+            .map(|e| normalize(e.path()))
             .collect();
         Self { files }
     }
@@ -82,9 +84,9 @@ impl Publishable {
         let found: Vec<Artifact> = self
             .files
             .range(folder.to_owned()..)
-            .take_while(|(p, _)| p.starts_with(folder))
-            .filter(|(p, _)| p.as_path() != report_file)
-            .filter_map(|(p, size)| artifact(folder, p.strip_prefix(folder).ok()?, *size))
+            .take_while(|p| p.starts_with(folder))
+            .filter(|p| p.as_path() != report_file)
+            .filter_map(|p| artifact(folder, p.strip_prefix(folder).ok()?))
             .take(MAX_FILES)
             .collect();
         dedupe(found)
@@ -96,12 +98,16 @@ impl Publishable {
     pub fn linked(&self, folder: &Path, target: &str) -> Option<Artifact> {
         let path = normalize(&folder.join(target));
         let rel = path.strip_prefix(folder).ok()?;
-        let size = *self.files.get(&path)?;
-        artifact(folder, rel, size)
+        if !self.files.contains(&path) {
+            return None;
+        }
+        artifact(folder, rel)
     }
 }
 
-fn artifact(folder: &Path, rel: &Path, size: u64) -> Option<Artifact> {
+/// The artifact at `rel` under `folder`, with its size; `None` when it is hidden or no longer a
+/// regular file.
+fn artifact(folder: &Path, rel: &Path) -> Option<Artifact> {
     let rel: Vec<String> = rel
         .components()
         .map(|c| match c {
@@ -121,8 +127,14 @@ fn artifact(folder: &Path, rel: &Path, size: u64) -> Option<Artifact> {
     if active && let Some(name) = out.last_mut() {
         name.push_str(".txt");
     }
+    let source = rel.iter().fold(folder.to_owned(), |p, c| p.join(c));
+    let size = source
+        .symlink_metadata()
+        .ok()
+        .filter(|m| m.file_type().is_file())?
+        .len();
     Some(Artifact {
-        source: rel.iter().fold(folder.to_owned(), |p, c| p.join(c)),
+        source,
         rel,
         out,
         size,

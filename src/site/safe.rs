@@ -132,7 +132,21 @@ pub fn clean_string(text: String) -> String {
 /// [`forbidden`] on the UTF-8 bytes, without decoding: C0 and DEL are single bytes, C1 controls
 /// are `C2 80`–`C2 9F`, U+FFFE and U+FFFF are `EF BF BE` and `EF BF BF`.
 fn has_forbidden(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().any(|(i, &b)| match b {
+    // Nearly all text has none of the lead bytes: a branch-free pass over each chunk (which the
+    // compiler vectorises) rules a chunk out before any byte is looked at closely.
+    const CHUNK: usize = 256;
+    let suspect = |b: u8| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2 || b == 0xEF
+    };
+    bytes.chunks(CHUNK).enumerate().any(|(n, chunk)| {
+        chunk.iter().fold(false, |hit, &b| hit | suspect(b))
+            && has_forbidden_at(bytes, n * CHUNK, chunk.len())
+    })
+}
+
+/// [`has_forbidden`] for the `len` bytes from `start` (a sequence may end past them).
+fn has_forbidden_at(bytes: &[u8], start: usize, len: usize) -> bool {
+    (start..start + len).any(|i| match bytes[i] {
         b'\t' | b'\n' | b'\r' => false,
         0..0x20 | 0x7F => true,
         0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)),
@@ -150,16 +164,26 @@ fn forbidden(c: char) -> bool {
 /// end or change the element.
 pub fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    // Copied in runs between the characters to escape (U+2028 and U+2029 start with 0xE2).
+    let mut rest = json;
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+    {
+        out.push_str(&rest[..at]);
+        let mut chars = rest[at..].chars();
+        match chars.next() {
+            Some('<') => out.push_str("\\u003c"),
+            Some('>') => out.push_str("\\u003e"),
+            Some('&') => out.push_str("\\u0026"),
+            Some('\u{2028}') => out.push_str("\\u2028"),
+            Some('\u{2029}') => out.push_str("\\u2029"),
+            Some(c) => out.push(c),
+            None => {}
         }
+        rest = chars.as_str();
     }
+    out.push_str(rest);
     out
 }
 
@@ -232,6 +256,8 @@ mod tests {
         assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "</script><!-- & \u{2028}");
+        let json = serde_json::to_string("€ é \u{2029}>x").unwrap();
+        assert_eq!(script_json(&json), "\"€ é \\u2029\\u003ex\"");
     }
 
     #[test]
@@ -240,5 +266,20 @@ mod tests {
         assert_eq!(clean_text("plain"), "plain");
         assert_eq!(clean_text("é ü ￼ \u{FFFD} \u{A0}"), "é ü ￼ \u{FFFD} \u{A0}");
         assert_eq!(clean_text("a\u{9F}b\u{FFFE}c"), "abc");
+        // Sequences across the chunks `has_forbidden` scans by.
+        for (at, bad) in [
+            (255, "\u{FFFF}"),
+            (254, "\u{FFFE}"),
+            (255, "\u{85}"),
+            (256, "\u{1}"),
+        ] {
+            let text = format!("{}{bad}b", "a".repeat(at));
+            assert_eq!(
+                clean_text(&text),
+                format!("{}b", "a".repeat(at)),
+                "{at} {bad:?}"
+            );
+        }
+        assert_eq!(clean_text(&"é€\n".repeat(300)), "é€\n".repeat(300));
     }
 }
