@@ -518,7 +518,7 @@ impl Renderer<'_, '_> {
         self.staging.write(rel, &html)
     }
 
-    /// Every page: the report pages and the pages across reports are rendered side by side.
+    /// Every page: the report pages, then the pages across reports, each set on the rayon pool.
     fn render_all(&self, progress: &(dyn Fn(Step) + Sync)) -> Result<Written> {
         let entries = &self.prepared.entries;
         progress(Step::Start("rendering", entries.len() as u64));
@@ -549,9 +549,10 @@ impl Renderer<'_, '_> {
             json?;
             Ok(index? + lists? + actions? + stats?)
         };
-        let (reports, others) = rayon::join(report_pages, other_pages);
-        reports?;
-        let pages = entries.len() + others?;
+        // Report pages first: their bodies are freed as they are written, before the pages
+        // across reports (index, lists, actions, index.json) need their large buffers.
+        report_pages()?;
+        let pages = entries.len() + other_pages()?;
         for asset in &self.templates.assets {
             self.staging
                 .write(&format!("assets/{}", asset.name), asset.text.as_bytes())?;
