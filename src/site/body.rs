@@ -35,8 +35,9 @@ pub enum Body {
         html: String,
         /// The report files linked, in placeholder order (normalised paths).
         targets: Vec<PathBuf>,
-        /// Artifacts outside a report folder that the body links (flat layouts).
-        linked: Vec<Artifact>,
+        /// The artifacts to publish: the report folder's files, then those outside a report
+        /// folder that the body links (flat layouts).
+        files: Vec<Artifact>,
     },
     /// Render it from the file when the page is written.
     Again,
@@ -91,13 +92,12 @@ pub fn render<'a>(report: &Report, root: &'a AstNode<'a>, scope: &Scope) -> Body
         .path
         .parent()
         .map_or_else(PathBuf::new, Path::to_owned);
-    let listed: BTreeMap<PathBuf, String> = own_folder
+    let mut files = own_folder
         .as_deref()
         .map(|f| scope.publishable.under(f, &report.path))
-        .unwrap_or_default()
-        .iter()
-        .map(|a| (a.source.clone(), a.href()))
-        .collect();
+        .unwrap_or_default();
+    let listed: BTreeMap<PathBuf, String> =
+        files.iter().map(|a| (a.source.clone(), a.href())).collect();
     let mut targets: Vec<PathBuf> = Vec::new();
     let mut linked: Vec<Artifact> = Vec::new();
     // The same decisions, in the same order, as the page's resolver in `Renderer::report_page`.
@@ -124,10 +124,11 @@ pub fn render<'a>(report: &Report, root: &'a AstNode<'a>, scope: &Scope) -> Body
     let mut html = markdown::render_tree(root, report.source.len(), &mut resolve);
     // Kept until the page is written, with every other report's: no spare capacity.
     html.shrink_to_fit();
+    files.extend(linked);
     Body::Rendered {
         html,
         targets,
-        linked,
+        files,
     }
 }
 

@@ -633,12 +633,6 @@ impl Renderer<'_, '_> {
             .path
             .parent()
             .map_or_else(PathBuf::new, Path::to_owned);
-        let publishable = &prepared.publishable;
-        let mut files = own_folder
-            .as_deref()
-            .map(|f| publishable.under(f, &report.path))
-            .unwrap_or_default();
-        let pages = &prepared.pages;
         let taken = prepared.bodies[e.report]
             .lock()
             .map(|mut b| std::mem::replace(&mut *b, body::Body::Again))
@@ -647,15 +641,23 @@ impl Renderer<'_, '_> {
             body::Body::Rendered {
                 html,
                 targets,
-                linked,
-            } => body::Body::html(&html, &targets, &e.slug, pages).map(|h| (h, linked)),
+                files,
+            } => body::Body::html(&html, &targets, &e.slug, &prepared.pages).map(|h| (h, files)),
             body::Body::Again => None,
         };
-        let (body, linked) = match rendered {
+        let (body, mut files) = match rendered {
             Some(done) => done,
-            None => self.render_again(e, own_folder.as_deref(), &base, &files)?,
+            None => {
+                let publishable = &prepared.publishable;
+                let mut files = own_folder
+                    .as_deref()
+                    .map(|f| publishable.under(f, &report.path))
+                    .unwrap_or_default();
+                let (body, linked) = self.render_again(e, own_folder.as_deref(), &base, &files)?;
+                files.extend(linked);
+                (body, files)
+            }
         };
-        files.extend(linked);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         files.dedup_by(|a, b| a.out == b.out);
         let shown: Vec<entry::Artifact> = files
