@@ -223,6 +223,21 @@ mod tests {
     }
 
     #[test]
+    fn a_link_to_a_report_that_is_not_published_means_render_again() {
+        let pages: HashMap<PathBuf, String> = [(PathBuf::from("/r/a.md"), "a".to_owned())]
+            .into_iter()
+            .collect();
+        let html = r#"<a href="pm-slug-0.html">a</a> <a href="pm-slug-1.html">b</a>"#;
+        let one = [PathBuf::from("/r/a.md")];
+        let two = [PathBuf::from("/r/a.md"), PathBuf::from("/r/broken.md")];
+        assert_eq!(
+            Body::html(html, &one, "me", &pages).as_deref(),
+            Some(r#"<a href="a.html">a</a> <a href="pm-slug-1.html">b</a>"#)
+        );
+        assert_eq!(Body::html(html, &two, "me", &pages), None);
+    }
+
+    #[test]
     fn only_placeholders_that_open_a_link_are_filled() {
         let html = concat!(
             r#"<a href="pm-slug-0.html#x">a</a> <a href="pm-slug-self/log.txt">b</a> "#,
