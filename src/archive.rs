@@ -72,11 +72,24 @@ pub fn existing_reports_dir(ws: &Workspace) -> Result<PathBuf> {
 /// [`report_files`] of the reports folder `dir` (from [`existing_reports_dir`]), handed to
 /// `each` as the walk finds them, in no particular order.
 pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf)) {
+    each_report_and_file(ws, dir, each, |_, _| {});
+}
+
+/// [`each_report_file`], also handing `file` every regular file of the walk (a symlink is not
+/// one) with how many folders down it is: `pm build` needs both, and a second walk of a large
+/// archive costs as much as the first.
+pub fn each_report_and_file(
+    ws: &Workspace,
+    dir: &Path,
+    each: impl FnMut(PathBuf),
+    file: impl FnMut(usize, &Path),
+) {
     let reports = &ws.config.reports;
-    walk_each(
+    walk_all(
         dir,
         &|p: &Path| p.strip_prefix(dir).is_ok_and(|rel| is_report(rel, reports)),
         each,
+        file,
     );
 }
 
@@ -90,7 +103,17 @@ pub fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
 }
 
 /// [`walk`], handing each file to `each` in the order of the walk.
-fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, mut each: impl FnMut(PathBuf)) {
+fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, each: impl FnMut(PathBuf)) {
+    walk_all(dir, keep, each, |_, _| {});
+}
+
+/// [`walk_each`], also handing `file` every regular file with its depth.
+pub fn walk_all(
+    dir: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    mut each: impl FnMut(PathBuf),
+    mut file: impl FnMut(usize, &Path),
+) {
     let entries = ignore::WalkBuilder::new(dir)
         .require_git(false)
         .build()
@@ -98,6 +121,10 @@ fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, mut each: impl FnMut(Path
         .filter(|e| e.depth() > 0);
     for entry in entries {
         let p = normalize(entry.path());
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        if is_file {
+            file(entry.depth(), &p);
+        }
         let is_md = p
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
@@ -106,7 +133,7 @@ fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, mut each: impl FnMut(Path
         }
         // The walk read each entry's type with the folder: only a symlink needs a `stat`.
         let is_dir = match entry.file_type() {
-            Some(t) if t.is_file() => false,
+            _ if is_file => false,
             Some(t) if t.is_dir() => true,
             _ => p.is_dir(),
         };

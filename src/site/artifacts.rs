@@ -57,26 +57,40 @@ impl Artifact {
 pub struct Publishable {
     /// Normalised paths.
     files: BTreeSet<PathBuf>,
+    /// Whether files are taken (the reports folder is a real folder).
+    open: bool,
 }
 
 impl Publishable {
+    #[cfg(test)]
     pub fn scan(reports_dir: &Path) -> Self {
+        let mut found = Self::empty(reports_dir);
+        crate::archive::walk_all(
+            reports_dir,
+            &|_| false,
+            |_| {},
+            |depth, p| found.offer(depth, p),
+        );
+        found
+    }
+
+    /// Nothing yet, for a walk of `reports_dir` to [`Publishable::offer`] its files to; a
+    /// reports folder that is a symlink publishes nothing.
+    pub fn empty(reports_dir: &Path) -> Self {
         let is_real_dir = reports_dir
             .symlink_metadata()
             .is_ok_and(|m| m.file_type().is_dir());
-        if !is_real_dir {
-            return Self::default();
+        Self {
+            files: BTreeSet::new(),
+            open: is_real_dir,
         }
-        let files = ignore::WalkBuilder::new(reports_dir)
-            .follow_links(false)
-            .require_git(false)
-            .max_depth(Some(MAX_DEPTH + 1))
-            .build()
-            .filter_map(std::result::Result::ok)
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-            .map(|e| normalize(e.path()))
-            .collect();
-        Self { files }
+    }
+
+    /// A regular file (normalised) the walk of the reports folder found `depth` folders down.
+    pub fn offer(&mut self, depth: usize, path: &Path) {
+        if self.open && depth <= MAX_DEPTH + 1 {
+            self.files.insert(path.to_owned());
+        }
     }
 
     /// Every publishable file under `folder` except `report_file`, sorted by path.

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::actions::{ActionsReport, TrackedItem};
-use crate::archive::{Archive, normalize, report_files};
+use crate::archive::{self, Archive, existing_reports_dir, normalize};
 use crate::config::Workspace;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
@@ -142,11 +142,16 @@ pub fn prepare<'a>(
     let reports_dir = normalize(&ws.reports_dir());
     let file_name = &ws.config.reports.file_name;
     // Pages are rendered as reports are checked, so which files links may name is known first.
-    let (files, publishable) = rayon::join(
-        || report_files(ws),
-        || artifacts::Publishable::scan(&reports_dir),
+    let dir = existing_reports_dir(ws)?;
+    let mut files = Vec::new();
+    let mut publishable = artifacts::Publishable::empty(&reports_dir);
+    archive::each_report_and_file(
+        ws,
+        &dir,
+        |p| files.push(p),
+        |depth, p| publishable.offer(depth, p),
     );
-    let files = files?;
+    files.sort();
     progress(Step::Start("checking", files.len() as u64));
     let load_options = LoadOptions::new(&ws.config);
     let scope = body::Scope::new(ws, &files, &publishable);
