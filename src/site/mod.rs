@@ -679,15 +679,17 @@ impl Renderer<'_, '_> {
                 &format!("reports/{}/{}", e.slug, a.out.join("/")),
             )?;
         }
+        let expected = 8 * 1024 + body.len() + body.len() / 4;
         let mut cx = self.context("report", "../", &e.title);
         cx.insert("report", e);
-        cx.insert("body", &body);
+        // Moved, not serialised: a copy of the largest value of the page for nothing.
+        cx.insert_value("body", body.into());
         cx.insert("artifacts", &shown);
         self.page(
             &format!("reports/{}.html", e.slug),
             "report.html",
             &cx,
-            8 * 1024 + body.len() + body.len() / 4,
+            expected,
         )?;
         Ok(files.len())
     }
@@ -696,7 +698,9 @@ impl Renderer<'_, '_> {
         let search: Vec<SearchEntry> = self.prepared.entries.iter().map(SearchEntry::of).collect();
         let json = serde_json::to_string(&search).map_err(|e| Error::Usage(e.to_string()))?;
         let mut cx = self.context("index", "", &self.site.title);
-        cx.insert("reports", rows);
+        // The rows as they are (shared, not copied): serialising them again would rebuild
+        // every row's maps.
+        cx.insert_value("reports", rows.to_vec().into());
         cx.insert("search_index", &safe::script_json(&json));
         cx.insert("statuses", &["draft", "in-review", "final"]);
         for kind in &LIST_KINDS {
@@ -746,7 +750,7 @@ impl Renderer<'_, '_> {
     /// A page per severity, service and tag, and the page listing them all.
     fn list_pages(&self, rows: &[tera::Value]) -> Result<usize> {
         let p = self.prepared;
-        let mut jobs: Vec<(String, &str, &str, Vec<tera::Value>)> = Vec::new();
+        let mut jobs: Vec<(String, &str, &str, tera::Value)> = Vec::new();
         for kind in &LIST_KINDS {
             let mut members: BTreeMap<&str, Vec<tera::Value>> = BTreeMap::new();
             for (e, row) in p.entries.iter().zip(rows) {
@@ -763,15 +767,16 @@ impl Renderer<'_, '_> {
                     format!("{}/{slug}.html", kind.folder),
                     kind.title,
                     name,
-                    list,
+                    list.into(),
                 ));
             }
         }
         jobs.par_iter().try_for_each(|(rel, kind, name, list)| {
             let mut cx = self.context("list", "../", &format!("{kind}: {name}"));
             cx.insert("list", &ListInfo { kind, name });
-            cx.insert("reports", list);
-            self.page(rel, "list.html", &cx, 4096 + 1200 * list.len())
+            let len = list.len().unwrap_or(0);
+            cx.insert_value("reports", list.clone());
+            self.page(rel, "list.html", &cx, 4096 + 1200 * len)
         })?;
         let mut cx = self.context("browse", "", "Browse");
         for kind in &LIST_KINDS {
