@@ -171,6 +171,7 @@ impl SiteTemplates {
     /// replaced layout includes).
     pub fn load(dir: &Path) -> Result<Self> {
         let mut engine = tera::Tera::new();
+        engine.set_escape_fn(escape_html);
         let site_dir = dir.join(SITE_DIR);
         engine
             .set_fallback_prefixes([BUILTIN_PREFIX])
@@ -244,6 +245,27 @@ impl SiteTemplates {
     }
 }
 
+/// tera's autoescaping, the same bytes out, but the text between special characters written
+/// at once: tera's own writes byte by byte, 7% of the instructions of building a site.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// The repository's template that fails to load beside the built-ins (tera reports the error of
 /// the whole set), or the folder when none fails alone.
 fn culprit(templates: &[(String, String)], site_dir: &Path) -> PathBuf {
@@ -304,4 +326,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_writes_what_tera_writes() {
+        for text in [
+            "",
+            "plain",
+            "<a href=\"x\">it's & more</a>",
+            "&&",
+            "é <ü> '",
+            "end&",
+        ] {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut theirs).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
 }
