@@ -62,6 +62,10 @@ pub struct Report {
     #[serde(skip)]
     lines: LineIndex,
     pub front_matter: Result<FrontMatter, FrontMatterError>,
+    /// The line of the front matter's closing fence, whether or not its YAML parsed (0 when
+    /// there is no front matter block).
+    #[serde(skip)]
+    front_matter_end: u32,
     /// The first level-1 heading (`# Title`), if any.
     pub heading: Option<Labelled>,
     /// Level-2 sections in file order.
@@ -154,13 +158,7 @@ impl Report {
     /// [`Report::from_bytes`] on bytes it may keep: their text becomes the report's source
     /// without a copy.
     pub fn from_vec(path: &Path, bytes: Vec<u8>, options: &LoadOptions) -> Result<Self, LoadError> {
-        check_bytes(path, &bytes, options)?;
-        let mut text = String::from_utf8(bytes)
-            .map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))?;
-        if text.starts_with(BOM) {
-            text.drain(..BOM.len_utf8());
-        }
-        Ok(parse::parse(path, text, options))
+        Self::from_vec_with(path, bytes, options, |_, _| ()).map(|(report, ())| report)
     }
 
     /// [`Report::from_vec`] that also hands the finished report and its comrak tree to `with`
@@ -196,6 +194,12 @@ impl Report {
     /// The number of lines (a trailing newline does not start a new line).
     pub fn line_count(&self) -> usize {
         self.lines.len(&self.source)
+    }
+
+    /// The line of the front matter's closing fence (0 when there is no front matter block):
+    /// lines before it are front matter even when the YAML did not parse.
+    pub fn front_matter_end(&self) -> u32 {
+        self.front_matter_end
     }
 
     /// The front matter, when it parsed.

@@ -53,7 +53,10 @@ pub(super) fn parse_with<R>(
     columns_to_chars(root, &text, &lines);
 
     let mut children: Vec<Node> = root.children().collect();
-    let front_matter = match children.first().map(|n| n.data().sourcepos.end.line) {
+    let (front_matter, front_matter_end) = match children
+        .first()
+        .map(|n| n.data().sourcepos.end.line)
+    {
         Some(end) if matches!(children[0].data().value, NodeValue::FrontMatter(_)) => {
             children.remove(0);
             let end_line = saturate(end);
@@ -61,13 +64,13 @@ pub(super) fn parse_with<R>(
                 (Some(a), Some(b)) if a <= b => &text[a..b],
                 _ => "",
             };
-            front_matter::parse(yaml, 2, end_line)
+            (front_matter::parse(yaml, 2, end_line), end_line)
         }
         // comrak does not see `---` directly followed by `---` as a (empty) block.
         _ if text.lines().take(2).all(|l| l.trim_end() == "---") && text.lines().count() >= 2 => {
-            front_matter::parse("", 2, 2)
+            (front_matter::parse("", 2, 2), 2)
         }
-        _ => Err(missing_front_matter(&text)),
+        _ => (Err(missing_front_matter(&text)), 0),
     };
     let date = front_matter
         .as_ref()
@@ -79,6 +82,7 @@ pub(super) fn parse_with<R>(
         source: text,
         lines,
         front_matter,
+        front_matter_end,
         heading: None,
         sections: Vec::new(),
         timeline: None,

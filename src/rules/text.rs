@@ -30,9 +30,9 @@ impl VisibleLine<'_> {
 /// and the fences themselves are not visible. One buffer holds the blanked copies, line after
 /// line.
 pub(super) fn for_each_visible_line(report: &Report, mut each: impl FnMut(&VisibleLine)) {
-    let fm_end = report
-        .meta()
-        .map_or_else(|| closing_fence(report), |m| m.end_line);
+    // Front matter lines stay front matter when the YAML did not parse: `tags: [db, api]` is
+    // not prose.
+    let fm_end = report.front_matter_end();
     let mut fence: Option<&str> = None;
     let mut in_comment = false;
     let mut buffer = Vec::new();
@@ -70,18 +70,6 @@ pub(super) fn for_each_visible_line(report: &Report, mut each: impl FnMut(&Visib
             in_front_matter: number > 1 && number < fm_end,
         });
     }
-}
-
-/// The line of the front matter's closing `---` when its YAML did not parse (0 when there is
-/// none), so its lines still count as front matter: `tags: [db, api, cache]` is not prose.
-fn closing_fence(report: &Report) -> u32 {
-    let mut lines = report.source_lines().map(str::trim_end);
-    if lines.next() != Some("---") {
-        return 0;
-    }
-    lines
-        .position(|l| l == "---")
-        .map_or(0, |i| saturate(i + 2))
 }
 
 /// The blanked copy of a line as text.
