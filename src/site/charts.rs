@@ -305,19 +305,13 @@ fn legend(svg: &mut String, series: &[Series], as_lines: bool) {
     }
 }
 
-/// Escapes text for SVG content and attributes.
+/// Escapes text for SVG content and attributes, as the templates escape theirs.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let Ok(()) = crate::templates::escape_html_runs(text, |run| {
+        out.push_str(run);
+        Ok::<(), std::convert::Infallible>(())
+    });
     out
 }
 
