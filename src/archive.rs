@@ -3,6 +3,7 @@
 //! `stats`, `build`) start here.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -71,7 +72,7 @@ pub fn existing_reports_dir(ws: &Workspace) -> Result<PathBuf> {
 
 /// [`report_files`] of the reports folder `dir` (from [`existing_reports_dir`]), handed to
 /// `each` as the walk finds them, in no particular order.
-pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf)) {
+pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf) + Send) {
     each_report_and_file(ws, dir, each, |_, _| {});
 }
 
@@ -81,8 +82,8 @@ pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf)) {
 pub fn each_report_and_file(
     ws: &Workspace,
     dir: &Path,
-    each: impl FnMut(PathBuf),
-    file: impl FnMut(usize, &Path),
+    each: impl FnMut(PathBuf) + Send,
+    file: impl FnMut(usize, &Path) + Send,
 ) {
     let reports = &ws.config.reports;
     walk_all(
@@ -95,7 +96,7 @@ pub fn each_report_and_file(
 
 /// Markdown files under `dir` (gitignore-aware, hidden files skipped) that `keep` accepts,
 /// sorted. A folder named like a report (`…/report.md/`) is returned as is, so it is reported.
-pub fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+pub fn walk(dir: &Path, keep: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<PathBuf> {
     let mut found = Vec::new();
     walk_each(dir, keep, |p| found.push(p));
     found.sort();
@@ -103,43 +104,71 @@ pub fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
 }
 
 /// [`walk`], handing each file to `each` in the order of the walk.
-fn walk_each(dir: &Path, keep: &dyn Fn(&Path) -> bool, each: impl FnMut(PathBuf)) {
+fn walk_each(dir: &Path, keep: &(dyn Fn(&Path) -> bool + Sync), each: impl FnMut(PathBuf) + Send) {
     walk_all(dir, keep, each, |_, _| {});
 }
 
 /// [`walk_each`], also handing `file` every regular file with its depth.
+///
+/// The walk is ignore's parallel walker on one thread of its own: unlike the sequential one, it
+/// learns which ignore files (and whether a `.git`) a folder has from the folder's listing
+/// instead of probing four paths in every folder, which was a third of the system calls of
+/// `pm check` on an archive of one folder per report.
 pub fn walk_all(
     dir: &Path,
-    keep: &dyn Fn(&Path) -> bool,
-    mut each: impl FnMut(PathBuf),
-    mut file: impl FnMut(usize, &Path),
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+    each: impl FnMut(PathBuf) + Send,
+    file: impl FnMut(usize, &Path) + Send,
 ) {
-    let entries = ignore::WalkBuilder::new(dir)
+    let callbacks = Mutex::new((each, file));
+    ignore::WalkBuilder::new(dir)
         .require_git(false)
-        .build()
-        .filter_map(std::result::Result::ok)
-        .filter(|e| e.depth() > 0);
-    for entry in entries {
-        let p = normalize(entry.path());
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        if is_file {
-            file(entry.depth(), &p);
-        }
-        let is_md = p
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
-        if !is_md {
-            continue;
-        }
-        // The walk read each entry's type with the folder: only a symlink needs a `stat`.
+        .threads(1)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry
+                    && entry.depth() > 0
+                {
+                    visit(dir, keep, &entry, &callbacks);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+}
+
+/// One entry of [`walk_all`]'s walk.
+fn visit(
+    dir: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    entry: &ignore::DirEntry,
+    callbacks: &Mutex<(impl FnMut(PathBuf), impl FnMut(usize, &Path))>,
+) {
+    let p = normalize(entry.path());
+    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+    let is_md = p
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
+    if !is_file && !is_md {
+        return;
+    }
+    // The walk read each entry's type with the folder: only a symlink needs a `stat`.
+    let wanted = is_md && {
         let is_dir = match entry.file_type() {
             _ if is_file => false,
             Some(t) if t.is_dir() => true,
             _ => p.is_dir(),
         };
-        if (!is_dir || p.parent().is_some_and(|parent| parent != dir)) && keep(&p) {
-            each(p);
-        }
+        (!is_dir || p.parent().is_some_and(|parent| parent != dir)) && keep(&p)
+    };
+    // One thread walks: the lock is never contended.
+    let mut guard = callbacks.lock().unwrap_or_else(PoisonError::into_inner);
+    let (each, file) = &mut *guard;
+    if is_file {
+        file(entry.depth(), &p);
+    }
+    if wanted {
+        each(p);
     }
 }
 
