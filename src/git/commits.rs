@@ -224,12 +224,12 @@ impl Queue<'_, '_> {
 
 /// Walks the commits of the window from the tips of `spec`.
 pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
-    let tips = tips(repo, spec)?;
     let graph = if spec.date == DateKind::Committer {
         repo.commit_graph_if_enabled().ok().flatten()
     } else {
         None
     };
+    let tips = tips(repo, spec, graph.as_ref())?;
     let generation = graph
         .as_ref()
         .and_then(|_| CorrectedDates::open(repo.objects.store_ref().path()));
@@ -371,7 +371,14 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
 }
 
 /// The starting commits, in git's order: `--all` takes `HEAD` and every ref by name; revs as given.
-fn tips(repo: &gix::Repository, spec: &WalkSpec) -> Result<Vec<ObjectId>> {
+/// The commits the walk starts from. A tip the commit-graph lists is a commit: it is taken
+/// without reading its object, so a walk that the graph answers never opens a pack index (gix
+/// checks the whole index when it opens one: on a large repository, more time than the walk).
+fn tips(
+    repo: &gix::Repository,
+    spec: &WalkSpec,
+    graph: Option<&gix::commitgraph::Graph>,
+) -> Result<Vec<ObjectId>> {
     let fail = |message: String| Error::Git {
         path: repo.git_dir().to_owned(),
         message,
@@ -392,7 +399,7 @@ fn tips(repo: &gix::Repository, spec: &WalkSpec) -> Result<Vec<ObjectId>> {
         }
         named.sort();
         for (_, id) in named {
-            if let Some(c) = peel_to_commit(repo, id) {
+            if let Some(c) = peel_to_commit(repo, graph, id) {
                 tips.push(c);
             }
         }
@@ -409,21 +416,47 @@ fn tips(repo: &gix::Repository, spec: &WalkSpec) -> Result<Vec<ObjectId>> {
         spec.revs.clone()
     };
     for rev in &revs {
-        let id = repo.rev_parse_single(rev.as_bytes().as_bstr()).map_err(|e| {
-            if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) {
-                fail("HEAD points to a branch with no commits yet (an empty repository or an unborn branch): commit first, or pass --rev".into())
-            } else {
-                fail(format!("cannot resolve `{rev}`: {e}"))
-            }
-        })?;
-        let commit = peel_to_commit(repo, id.detach())
+        // HEAD is read as references only: gix's revision parser (and peeling) looks the
+        // object up as well.
+        let head = (rev == "HEAD").then(|| head_target(repo)).flatten();
+        let id = match head {
+            Some(id) => id,
+            None => repo
+                .rev_parse_single(rev.as_bytes().as_bstr())
+                .map_err(|e| {
+                    if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) {
+                        fail("HEAD points to a branch with no commits yet (an empty repository or an unborn branch): commit first, or pass --rev".into())
+                    } else {
+                        fail(format!("cannot resolve `{rev}`: {e}"))
+                    }
+                })?
+                .detach(),
+        };
+        let commit = peel_to_commit(repo, graph, id)
             .ok_or_else(|| fail(format!("`{rev}` does not point at a commit")))?;
         tips.push(commit);
     }
     Ok(tips)
 }
 
-fn peel_to_commit(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+/// The object HEAD names, read from the references alone (`None` when unborn, or when it takes
+/// more than one symbolic step).
+fn head_target(repo: &gix::Repository) -> Option<ObjectId> {
+    match repo.head().ok()?.kind {
+        gix::head::Kind::Symbolic(r) => r.target.try_id().map(ToOwned::to_owned),
+        gix::head::Kind::Detached { target, .. } => Some(target),
+        gix::head::Kind::Unborn(_) => None,
+    }
+}
+
+fn peel_to_commit(
+    repo: &gix::Repository,
+    graph: Option<&gix::commitgraph::Graph>,
+    id: ObjectId,
+) -> Option<ObjectId> {
+    if graph.is_some_and(|g| g.lookup(id).is_some()) {
+        return Some(id);
+    }
     let object = repo.find_object(id).ok()?;
     object
         .peel_tags_to_end()
@@ -529,7 +562,7 @@ fn tag_map(repo: &gix::Repository) -> HashMap<ObjectId, Vec<String>> {
         let mut r = r;
         let name = r.name().shorten().to_str_lossy().into_owned();
         if let Ok(id) = r.peel_to_id()
-            && let Some(commit) = peel_to_commit(repo, id.detach())
+            && let Some(commit) = peel_to_commit(repo, None, id.detach())
         {
             map.entry(commit).or_default().push(name);
         }
