@@ -53,7 +53,7 @@ impl Archive {
 pub fn report_files(ws: &Workspace) -> Result<Vec<PathBuf>> {
     let dir = existing_reports_dir(ws)?;
     let mut found = Vec::new();
-    each_report_file(ws, &dir, |p| found.push(p));
+    each_report_file(ws, &dir, Walkers::All, |p| found.push(p));
     found.sort();
     Ok(found)
 }
@@ -72,8 +72,13 @@ pub fn existing_reports_dir(ws: &Workspace) -> Result<PathBuf> {
 
 /// [`report_files`] of the reports folder `dir` (from [`existing_reports_dir`]), handed to
 /// `each` as the walk finds them, in no particular order.
-pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf) + Send) {
-    each_report_and_file(ws, dir, each, |_, _| {});
+pub fn each_report_file(
+    ws: &Workspace,
+    dir: &Path,
+    walkers: Walkers,
+    each: impl FnMut(PathBuf) + Send,
+) {
+    each_report_and_file(ws, dir, walkers, each, |_, _| {});
 }
 
 /// [`each_report_file`], also handing `file` every regular file of the walk (a symlink is not
@@ -82,6 +87,7 @@ pub fn each_report_file(ws: &Workspace, dir: &Path, each: impl FnMut(PathBuf) + 
 pub fn each_report_and_file(
     ws: &Workspace,
     dir: &Path,
+    walkers: Walkers,
     each: impl FnMut(PathBuf) + Send,
     file: impl FnMut(usize, &Path) + Send,
 ) {
@@ -89,6 +95,7 @@ pub fn each_report_and_file(
     walk_all(
         dir,
         &|p: &Path| p.strip_prefix(dir).is_ok_and(|rel| is_report(rel, reports)),
+        walkers,
         each,
         file,
     );
@@ -105,25 +112,36 @@ pub fn walk(dir: &Path, keep: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<PathBuf> {
 
 /// [`walk`], handing each file to `each` in the order of the walk.
 fn walk_each(dir: &Path, keep: &(dyn Fn(&Path) -> bool + Sync), each: impl FnMut(PathBuf) + Send) {
-    walk_all(dir, keep, each, |_, _| {});
+    walk_all(dir, keep, Walkers::All, each, |_, _| {});
+}
+
+/// How many threads walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walkers {
+    /// One: the work the walk hands its files to runs on the thread pool meanwhile.
+    One,
+    /// One per core: the walk is a step of its own.
+    All,
 }
 
 /// [`walk_each`], also handing `file` every regular file with its depth.
 ///
-/// The walk is ignore's parallel walker on one thread of its own: unlike the sequential one, it
-/// learns which ignore files (and whether a `.git`) a folder has from the folder's listing
-/// instead of probing four paths in every folder, which was a third of the system calls of
-/// `pm check` on an archive of one folder per report.
+/// The walk is ignore's parallel walker: unlike the sequential one, it learns which ignore files
+/// (and whether a `.git`) a folder has from the folder's listing instead of probing four paths
+/// in every folder, which was a third of the system calls of `pm check` on an archive of one
+/// folder per report. The callbacks are called from the walking threads, one at a time.
 pub fn walk_all(
     dir: &Path,
     keep: &(dyn Fn(&Path) -> bool + Sync),
+    walkers: Walkers,
     each: impl FnMut(PathBuf) + Send,
     file: impl FnMut(usize, &Path) + Send,
 ) {
     let callbacks = Mutex::new((each, file));
     ignore::WalkBuilder::new(dir)
         .require_git(false)
-        .threads(1)
+        // 0: ignore's choice, one thread per core (at most 12).
+        .threads(if walkers == Walkers::One { 1 } else { 0 })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
@@ -161,7 +179,6 @@ fn visit(
         };
         (!is_dir || p.parent().is_some_and(|parent| parent != dir)) && keep(&p)
     };
-    // One thread walks: the lock is never contended.
     let mut guard = callbacks.lock().unwrap_or_else(PoisonError::into_inner);
     let (each, file) = &mut *guard;
     if is_file {

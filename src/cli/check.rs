@@ -144,7 +144,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             let found = std::sync::Mutex::new(Vec::new());
             let (ws, dir, found_ref, check_one) = (&ws, &dir, &found, &check_one);
             rayon::scope(|scope| {
-                archive::each_report_file(ws, dir, |path| {
+                archive::each_report_file(ws, dir, archive::Walkers::One, |path| {
                     scope.spawn(move |_| {
                         let checked = check_one(Input { path, bytes: None });
                         found_ref

@@ -68,6 +68,7 @@ impl Publishable {
         crate::archive::walk_all(
             reports_dir,
             &|_| false,
+            crate::archive::Walkers::All,
             |_| {},
             |depth, p| found.offer(depth, p),
         );

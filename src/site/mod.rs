@@ -148,6 +148,7 @@ pub fn prepare<'a>(
     archive::each_report_and_file(
         ws,
         &dir,
+        archive::Walkers::All,
         |p| files.push(p),
         |depth, p| publishable.offer(depth, p),
     );
