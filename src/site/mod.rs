@@ -198,17 +198,27 @@ pub fn prepare<'a>(
         }
     }
     let all_ids: BTreeSet<String> = repo_entries.iter().map(|e| e.id.clone()).collect();
-    for (i, findings) in repository::check_entries(&checker, &repo_entries, Some(&all_ids))
-        .into_iter()
-        .enumerate()
-    {
-        let shown = display_path(&archive.reports[i].path, shown_base);
-        per_report[i].extend(checker.diagnose_kept(&kept[i], &shown, findings));
-    }
+    // The rules across reports, the action items and the groups only read the reports: side
+    // by side rather than one after another on one core.
+    let (across, (actions, groups)) = rayon::join(
+        || repository::check_entries(&checker, &repo_entries, Some(&all_ids)),
+        || {
+            rayon::join(
+                || crate::actions::collect(&archive, trailers, as_of, file_name),
+                || Groups::collect(&archive.reports.iter().collect::<Vec<_>>()),
+            )
+        },
+    );
+    per_report
+        .par_iter_mut()
+        .zip(across)
+        .zip(&kept)
+        .zip(&archive.reports)
+        .for_each(|(((diagnostics, findings), kept), report)| {
+            let shown = display_path(&report.path, shown_base);
+            diagnostics.extend(checker.diagnose_kept(kept, &shown, findings));
+        });
     drop(kept);
-
-    let actions = crate::actions::collect(&archive, trailers, as_of, file_name);
-    let groups = Groups::collect(&archive.reports.iter().collect::<Vec<_>>());
     let slugs = report_slugs(&repo_entries);
     let mut items: HashMap<&Path, Vec<&TrackedItem>> = HashMap::new();
     for item in &actions.items {
