@@ -40,7 +40,7 @@ pub(super) fn parse(path: &Path, text: String, options: &LoadOptions) -> Report 
 
 /// [`parse`], then `with` gets the finished report and comrak's tree while the arena is alive
 /// (the site renders the page from it, so a report is parsed once). The tree is the model's:
-/// parsed with [`comrak_options`] from the defused text, columns counted in characters.
+/// parsed with [`comrak_options`] from the defused text (columns in bytes, as comrak counts them).
 pub(super) fn parse_with<R>(
     path: &Path,
     text: String,
@@ -50,7 +50,6 @@ pub(super) fn parse_with<R>(
     let arena = Arena::new();
     let lines = LineIndex::new(&text);
     let root = parse_document(&arena, &defuse(&text, &lines), &comrak_options());
-    columns_to_chars(root, &text, &lines);
 
     let mut children: Vec<Node> = root.children().collect();
     let (front_matter, front_matter_end) = match children
@@ -77,6 +76,7 @@ pub(super) fn parse_with<R>(
         .ok()
         .and_then(|m: &FrontMatter| m.date);
 
+    let comments = comments(root, &Columns::new(&text, &lines));
     let mut report = Report {
         path: path.to_owned(),
         source: text,
@@ -90,35 +90,36 @@ pub(super) fn parse_with<R>(
         root_cause: None,
         lessons: Vec::new(),
         actions: None,
-        comments: comments(root),
+        comments,
     };
 
-    for (heading, blocks) in group_sections(&children, &mut report.heading) {
+    let cols = Columns::new(&report.source, &report.lines);
+    for (heading, blocks) in group_sections(&children, &mut report.heading, &cols) {
         let mut heading_text = plain_text(heading);
         if heading_text.contains('\n') {
             heading_text = heading_text.replace('\n', " ");
         }
         let kind = options.sections.classify(&heading_text);
         let first_of_kind = kind.as_ref().is_some_and(|k| report.section(k).is_none());
-        let end_line = blocks.last().map_or(span(heading).line, |b| {
+        let end_line = blocks.last().map_or(cols.span(heading).line, |b| {
             saturate(b.data().sourcepos.end.line)
         });
         if first_of_kind {
             match kind {
-                Some(SectionKind::Timeline) => report.timeline = timeline(&blocks, date),
+                Some(SectionKind::Timeline) => report.timeline = timeline(&blocks, date, &cols),
                 Some(SectionKind::RootCauseAnalysis) => {
-                    report.whys = whys(&blocks, &report, end_line);
-                    report.root_cause = root_cause(&blocks, &report);
+                    report.whys = whys(&blocks, &report, end_line, &cols);
+                    report.root_cause = root_cause(&blocks, &report, &cols);
                 }
-                Some(SectionKind::LessonsLearned) => report.lessons = lessons(&blocks),
-                Some(SectionKind::ActionItems) => report.actions = action_table(&blocks),
+                Some(SectionKind::LessonsLearned) => report.lessons = lessons(&blocks, &cols),
+                Some(SectionKind::ActionItems) => report.actions = action_table(&blocks, &cols),
                 _ => {}
             }
         }
         report.sections.push(Section {
             kind,
             heading: heading_text.trim().to_owned(),
-            span: span(heading),
+            span: cols.span(heading),
             end_line,
             is_empty: blocks.iter().all(|b| is_filler(b)),
         });
@@ -128,48 +129,73 @@ pub(super) fn parse_with<R>(
 }
 
 /// comrak counts columns in bytes; spans count characters. comrak can convert them itself
-/// (`sourcepos_chars`), but it counts from the start of the line for every node: a cost on every
-/// report, and quadratic on a long line with many nodes. Here an ASCII text (most reports) only
-/// has columns past the end of a line clamped as comrak does, and other texts get one table of
-/// character counts, so every position costs the same. The start columns are then those comrak
-/// would give.
-fn columns_to_chars(root: Node, text: &str, lines: &LineIndex) {
-    // Characters starting before each byte offset (and at the end), when the text is not ASCII.
-    let chars_before: Option<Vec<u32>> = (!text.is_ascii()).then(|| {
-        let mut table = Vec::with_capacity(text.len() + 1);
-        let mut count = 0u32;
-        for &b in text.as_bytes() {
-            table.push(count);
-            // Every byte but a UTF-8 continuation byte starts a character.
-            if (b as i8) >= -0x40 {
-                count = count.saturating_add(1);
-            }
+/// (`sourcepos_chars`), but it converts every node, counting from the start of the line each
+/// time: quadratic on a long line with many nodes. Here only the nodes a span is taken of are
+/// converted (a few dozen of a report's thousands of nodes), an ASCII text (most reports) by
+/// clamping columns past the end of a line as comrak does, another with one table of character
+/// counts, built when first needed. The columns are those comrak would give.
+struct Columns<'t> {
+    text: &'t str,
+    lines: &'t LineIndex,
+    /// Characters starting before each byte offset (and at the end), for a text not ASCII.
+    chars_before: std::cell::OnceCell<Option<Vec<u32>>>,
+}
+
+impl<'t> Columns<'t> {
+    fn new(text: &'t str, lines: &'t LineIndex) -> Self {
+        Self {
+            text,
+            lines,
+            chars_before: std::cell::OnceCell::new(),
         }
-        table.push(count);
-        table
-    });
-    // The characters of `text[start..end]`.
-    let count = |start: usize, end: usize| match &chars_before {
-        Some(table) => (table[end] - table[start]) as usize,
-        None => end - start,
-    };
-    let convert = |lc: &mut comrak::nodes::LineColumn| {
-        if lc.column == 0 {
-            return;
+    }
+
+    /// Where a node starts, its column in characters.
+    fn span(&self, node: Node) -> Span {
+        let p = node.data().sourcepos.start;
+        Span::new(
+            saturate(p.line.max(1)),
+            saturate(self.chars(p.line, p.column).max(1)),
+        )
+    }
+
+    /// comrak's byte column `column` of line `line` in characters.
+    fn chars(&self, line: usize, column: usize) -> usize {
+        if column == 0 {
+            return 0;
         }
-        let Some((start, line)) = comrak_line(text, lines, lc.line) else {
-            return;
+        let Some((start, line)) = comrak_line(self.text, self.lines, line) else {
+            return column;
         };
-        lc.column = if lc.column > line.len() {
-            count(start, start + line.len()) + 1
+        if column > line.len() {
+            self.count(start, start + line.len()) + 1
         } else {
             // The characters that start at or before the column's byte.
-            count(start, start + lc.column)
-        };
-    };
-    // Spans are taken from where nodes start; end columns are never read.
-    for node in root.descendants() {
-        convert(&mut node.data_mut().sourcepos.start);
+            self.count(start, start + column)
+        }
+    }
+
+    /// The characters of `text[start..end]`.
+    fn count(&self, start: usize, end: usize) -> usize {
+        let table = self.chars_before.get_or_init(|| {
+            (!self.text.is_ascii()).then(|| {
+                let mut table = Vec::with_capacity(self.text.len() + 1);
+                let mut count = 0u32;
+                for &b in self.text.as_bytes() {
+                    table.push(count);
+                    // Every byte but a UTF-8 continuation byte starts a character.
+                    if (b as i8) >= -0x40 {
+                        count = count.saturating_add(1);
+                    }
+                }
+                table.push(count);
+                table
+            })
+        });
+        match table {
+            Some(table) => (table[end] - table[start]) as usize,
+            None => end - start,
+        }
     }
 }
 
@@ -318,6 +344,7 @@ fn missing_front_matter(text: &str) -> FrontMatterError {
 fn group_sections<'a>(
     children: &[Node<'a>],
     title: &mut Option<Labelled>,
+    cols: &Columns,
 ) -> Vec<(Node<'a>, Vec<Node<'a>>)> {
     let mut groups: Vec<(Node<'a>, Vec<Node<'a>>)> = Vec::new();
     let mut open = false;
@@ -331,7 +358,7 @@ fn group_sections<'a>(
                 if title.is_none() {
                     *title = Some(Labelled {
                         text: one_line(node),
-                        span: span(node),
+                        span: cols.span(node),
                     });
                 }
                 open = false;
@@ -371,11 +398,6 @@ fn only_comments(html: &str) -> bool {
     rest.is_empty()
 }
 
-fn span(node: Node) -> Span {
-    let p = node.data().sourcepos.start;
-    Span::new(saturate(p.line.max(1)), saturate(p.column.max(1)))
-}
-
 /// The text of a node with markup removed; soft and hard line breaks become `\n`.
 fn plain_text(node: Node) -> String {
     let mut out = String::new();
@@ -384,6 +406,24 @@ fn plain_text(node: Node) -> String {
             NodeValue::Text(t) => out.push_str(t),
             NodeValue::Code(c) => out.push_str(&c.literal),
             NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// [`plain_text`] up to and with its first line break: its first line is the first line of
+/// [`plain_text`], without the rest of a long paragraph.
+fn plain_text_to_first_break(node: Node) -> String {
+    let mut out = String::new();
+    for d in node.descendants().skip(1) {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => {
+                out.push('\n');
+                break;
+            }
             _ => {}
         }
     }
@@ -418,14 +458,14 @@ fn descendants_of<'a>(blocks: &[Node<'a>]) -> impl Iterator<Item = Node<'a>> {
 }
 
 /// The rows of a table as cells; the bool says whether it is the header row.
-fn table_rows(table: Node) -> Vec<(Span, bool, Vec<Cell>)> {
+fn table_rows(table: Node, cols: &Columns) -> Vec<(Span, bool, Vec<Cell>)> {
     table
         .children()
         .filter_map(|row| {
             let NodeValue::TableRow(header) = row.data().value else {
                 return None;
             };
-            let row_span = span(row);
+            let row_span = cols.span(row);
             let cells = row
                 .children()
                 .map(|c| {
@@ -436,7 +476,7 @@ fn table_rows(table: Node) -> Vec<(Span, bool, Vec<Cell>)> {
                         span: if at.data().sourcepos.start.line == 0 {
                             row_span
                         } else {
-                            span(at)
+                            cols.span(at)
                         },
                         url: first_link(c),
                     }
@@ -451,9 +491,9 @@ fn is_table(node: Node) -> bool {
     matches!(node.data().value, NodeValue::Table(_))
 }
 
-fn timeline(blocks: &[Node], date: Option<chrono::NaiveDate>) -> Option<Timeline> {
+fn timeline(blocks: &[Node], date: Option<chrono::NaiveDate>, cols: &Columns) -> Option<Timeline> {
     let table = descendants_of(blocks).find(|n| is_table(n))?;
-    let rows = table_rows(table);
+    let rows = table_rows(table, cols);
     let event_col = rows
         .iter()
         .find(|(_, header, _)| *header)
@@ -498,19 +538,19 @@ fn timeline(blocks: &[Node], date: Option<chrono::NaiveDate>) -> Option<Timeline
         })
         .collect();
     Some(Timeline {
-        span: span(table),
+        span: cols.span(table),
         rows,
     })
 }
 
-fn whys(blocks: &[Node], report: &Report, section_end: u32) -> Vec<Why> {
+fn whys(blocks: &[Node], report: &Report, section_end: u32, cols: &Columns) -> Vec<Why> {
     // (why, last line of its region if known from its list item)
     let mut found: Vec<(Why, Option<u32>)> = Vec::new();
     for node in descendants_of(blocks) {
         if !matches!(node.data().value, NodeValue::Paragraph) {
             continue;
         }
-        let text = plain_text(node);
+        let text = plain_text_to_first_break(node);
         let first_line = text.lines().next().unwrap_or("");
         let Some((number, answer)) = parse_why(first_line) else {
             continue;
@@ -526,7 +566,7 @@ fn whys(blocks: &[Node], report: &Report, section_end: u32) -> Vec<Why> {
             Why {
                 number,
                 text: answer.to_owned(),
-                span: span(node),
+                span: cols.span(node),
                 evidence: None,
             },
             item_end,
@@ -556,11 +596,11 @@ fn whys(blocks: &[Node], report: &Report, section_end: u32) -> Vec<Why> {
 
 const ROOT_CAUSE_LABELS: &[&str] = &["root cause statement", "root cause"];
 
-fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
+fn root_cause(blocks: &[Node], report: &Report, cols: &Columns) -> Option<Labelled> {
     for node in descendants_of(blocks) {
         match &node.data().value {
             NodeValue::Paragraph => {
-                let start = span(node);
+                let start = cols.span(node);
                 let source_line = report.line(start.line).unwrap_or("");
                 let Some((col, rest)) = strip_label(source_line, ROOT_CAUSE_LABELS) else {
                     continue;
@@ -595,7 +635,7 @@ fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
                 }
                 return Some(Labelled {
                     text: one_line(next),
-                    span: span(next),
+                    span: cols.span(next),
                 });
             }
             _ => {}
@@ -604,7 +644,7 @@ fn root_cause(blocks: &[Node], report: &Report) -> Option<Labelled> {
     None
 }
 
-fn lessons(blocks: &[Node]) -> Vec<Lesson> {
+fn lessons(blocks: &[Node], cols: &Columns) -> Vec<Lesson> {
     let mut out = Vec::new();
     let mut kind = None;
     for &block in blocks {
@@ -618,12 +658,12 @@ fn lessons(blocks: &[Node]) -> Vec<Lesson> {
                         out.push(Lesson {
                             kind,
                             text: rest.to_owned(),
-                            span: span(block),
+                            span: cols.span(block),
                         });
                     }
                 }
             }
-            NodeValue::List(_) => list_lessons(block, kind, &mut out),
+            NodeValue::List(_) => list_lessons(block, kind, cols, &mut out),
             _ => {}
         }
     }
@@ -632,7 +672,7 @@ fn lessons(blocks: &[Node]) -> Vec<Lesson> {
 
 /// Items of a lessons list; an item that is itself a label (`- **What went well:**`) sets the
 /// kind of the list nested in it (one level, which is as deep as such lists go).
-fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
+fn list_lessons(list: Node, kind: Option<LessonKind>, cols: &Columns, out: &mut Vec<Lesson>) {
     for item in list.children() {
         let Some(first) = item.first_child() else {
             continue;
@@ -648,7 +688,7 @@ fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
                     out.push(Lesson {
                         kind: Some(label_kind),
                         text: rest.to_owned(),
-                        span: span(item),
+                        span: cols.span(item),
                     });
                 }
                 for nested in item
@@ -664,7 +704,7 @@ fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
                             out.push(Lesson {
                                 kind: Some(label_kind),
                                 text: t.trim().to_owned(),
-                                span: span(sub),
+                                span: cols.span(sub),
                             });
                         }
                     }
@@ -673,7 +713,7 @@ fn list_lessons(list: Node, kind: Option<LessonKind>, out: &mut Vec<Lesson>) {
             None if !text.is_empty() => out.push(Lesson {
                 kind,
                 text,
-                span: span(item),
+                span: cols.span(item),
             }),
             None => {}
         }
@@ -690,7 +730,7 @@ fn lesson_label(text: &str) -> Option<(LessonKind, &str)> {
     Some((LessonKind::from_label(label)?, rest.trim()))
 }
 
-fn action_table(blocks: &[Node]) -> Option<ActionTable> {
+fn action_table(blocks: &[Node], cols: &Columns) -> Option<ActionTable> {
     let tables: Vec<Node> = descendants_of(blocks).filter(|n| is_table(n)).collect();
     let columns_of = |rows: &[(Span, bool, Vec<Cell>)]| -> Vec<Option<ActionColumn>> {
         rows.iter()
@@ -706,8 +746,8 @@ fn action_table(blocks: &[Node]) -> Option<ActionTable> {
     let mut parsed: Vec<_> = tables
         .iter()
         .map(|t| {
-            let rows = table_rows(t);
-            (span(t), columns_of(&rows), rows)
+            let rows = table_rows(t, cols);
+            (cols.span(t), columns_of(&rows), rows)
         })
         .collect();
     let chosen = parsed
@@ -754,7 +794,7 @@ fn action_table(blocks: &[Node]) -> Option<ActionTable> {
 }
 
 /// Every HTML comment in the document, block or inline.
-fn comments(root: Node) -> Vec<Labelled> {
+fn comments(root: Node, cols: &Columns) -> Vec<Labelled> {
     root.descendants()
         .filter_map(|n| {
             let text = match &n.data().value {
@@ -766,7 +806,7 @@ fn comments(root: Node) -> Vec<Labelled> {
             let inner = inner.trim_end().strip_suffix("-->").unwrap_or(inner);
             Some(Labelled {
                 text: inner.trim().to_owned(),
-                span: span(n),
+                span: cols.span(n),
             })
         })
         .collect()
