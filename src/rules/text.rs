@@ -123,10 +123,12 @@ fn blank_into(line: &str, in_comment: &mut bool, body: bool, out: &mut Vec<u8>) 
             i = end;
             continue;
         }
-        let next = bytes[i..]
-            .iter()
-            .position(|&b| b == b'<' || (body && b == b'`'))
-            .map_or(bytes.len(), |k| i + k);
+        let next = if body {
+            memchr::memchr2(b'<', b'`', &bytes[i..])
+        } else {
+            memchr::memchr(b'<', &bytes[i..])
+        }
+        .map_or(bytes.len(), |k| i + k);
         if in_code {
             out[i..next].fill(b' ');
         }
