@@ -397,6 +397,16 @@ fn hostile_files_are_diagnostics_and_the_others_are_still_checked() {
         root.join("postmortems/2024-03-10-link/report.md")
     })
     .unwrap();
+    // A FIFO named like a report: opening it must not wait for a writer.
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(root.join("postmortems/2024-03-11-fifo")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("postmortems/2024-03-11-fifo/report.md"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
     let out = pm(root)
         .args(["check", "--format", "json"])
         .timeout(std::time::Duration::from_secs(60))
@@ -429,8 +439,10 @@ fn hostile_files_are_diagnostics_and_the_others_are_still_checked() {
     assert!(by_path("table").iter().all(|c| c != "PM000"));
     #[cfg(unix)]
     assert_eq!(by_path("link"), ["PM000"]);
+    #[cfg(unix)]
+    assert_eq!(by_path("fifo"), ["PM000"]);
     let files = v["summary"]["files"].as_u64().unwrap();
-    assert_eq!(files, if cfg!(unix) { 10 } else { 9 });
+    assert_eq!(files, if cfg!(unix) { 11 } else { 9 });
 }
 
 #[test]

@@ -117,33 +117,7 @@ impl Milestones {
 impl Report {
     /// Reads and parses a report. The file is read once, up to the size limit.
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Self, LoadError> {
-        let fail = |kind| LoadError {
-            path: path.to_owned(),
-            kind,
-        };
-        let meta = std::fs::metadata(path).map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
-        if meta.is_dir() {
-            return Err(fail(LoadErrorKind::Directory));
-        }
-        let limit = options.max_file_size;
-        if meta.len() > limit {
-            return Err(fail(LoadErrorKind::TooLarge {
-                size: meta.len(),
-                limit,
-            }));
-        }
-        let file = std::fs::File::open(path).map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| fail(LoadErrorKind::Io(e.to_string())))?;
-        if bytes.len() as u64 > limit {
-            return Err(fail(LoadErrorKind::TooLarge {
-                size: bytes.len() as u64,
-                limit,
-            }));
-        }
-        Self::from_vec(path, bytes, options)
+        Self::from_vec(path, read_file(path, options.max_file_size)?, options)
     }
 
     /// Parses a report from bytes already read (the index version of a staged file, a test).
@@ -329,6 +303,47 @@ fn byte_span(bytes: &[u8], offset: usize) -> Span {
     Span::new(saturate(line), saturate(column))
 }
 
+/// The bytes of a report file, at most one byte over `limit` (loading then says it is too
+/// large). What is not a regular file is refused before it is read: a FIFO is opened without
+/// waiting for a writer (it would hang a pre-commit hook), a device could be endless.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let fail = |kind| LoadError {
+        path: path.to_owned(),
+        kind,
+    };
+    let io = |e: std::io::Error| fail(LoadErrorKind::Io(e.to_string()));
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path).map_err(io)?;
+    // The opened file's own metadata: no second lookup of the path, and no race with it.
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(fail(LoadErrorKind::Directory));
+    }
+    if !meta.is_file() {
+        return Err(fail(LoadErrorKind::NotAFile));
+    }
+    if meta.len() > limit {
+        return Err(fail(LoadErrorKind::TooLarge {
+            size: meta.len(),
+            limit,
+        }));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(LoadErrorKind::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        }));
+    }
+    Ok(bytes)
+}
+
 /// A file that cannot be loaded as a report (PM000).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {kind}", path.display())]
@@ -342,6 +357,8 @@ pub enum LoadErrorKind {
     /// The operating system refused (missing, permissions, broken symlink, …).
     Io(String),
     Directory,
+    /// A FIFO, socket or device (after following symlinks).
+    NotAFile,
     TooLarge {
         size: u64,
         limit: u64,
@@ -371,6 +388,9 @@ impl LoadError {
                 "check that the file exists and is readable (a broken symlink points nowhere)"
             }
             LoadErrorKind::Directory => "pass the report's file (e.g. report.md), not its folder",
+            LoadErrorKind::NotAFile => {
+                "a report is a regular Markdown file; replace this one (or the symlink) with the file itself"
+            }
             LoadErrorKind::TooLarge { .. } => {
                 "move large logs and exports into files beside the report and link them, or raise `reports.max_file_size` in pm.toml"
             }
@@ -389,6 +409,7 @@ impl fmt::Display for LoadErrorKind {
         match self {
             Self::Io(e) => write!(f, "cannot read the file: {e}"),
             Self::Directory => f.write_str("is a directory, not a report file"),
+            Self::NotAFile => f.write_str("is not a regular file (a FIFO, socket or device)"),
             Self::TooLarge { size, limit } => write!(
                 f,
                 "the file is {:.1} MiB, over the {:.1} MiB limit",

@@ -361,6 +361,31 @@ fn load_reports_directories_and_missing_files() {
     ));
 }
 
+/// A FIFO (and a symlink to one, or to a device) is refused at once: reading it would wait for
+/// a writer, or never end.
+#[cfg(unix)]
+#[test]
+fn load_refuses_fifos_and_devices_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let opts = LoadOptions::default();
+    assert_eq!(
+        Report::load(&fifo, &opts).unwrap_err().kind,
+        LoadErrorKind::NotAFile
+    );
+    let link = dir.path().join("zero.md");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    assert_eq!(
+        Report::load(&link, &opts).unwrap_err().kind,
+        LoadErrorKind::NotAFile
+    );
+}
+
 #[test]
 fn default_ids() {
     assert_eq!(

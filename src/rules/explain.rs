@@ -10,7 +10,8 @@ pub fn explanation(rule: &Rule) -> &'static str {
     match rule.code {
         "PM000" => {
             "The file could not be checked at all: it cannot be read (permissions, an I/O error), \
-             it is a directory or a broken symlink passed as a path, it is binary or not valid \
+             it is a directory or a broken symlink passed as a path, it is not a regular file (a \
+             FIFO, socket or device: refused without reading it), it is binary or not valid \
              UTF-8 text, or it is larger than the size limit (default 10 MiB), in which case it \
              is not read. The other files are still checked. PM000 stays an error in every status.\n\
              \n\

@@ -20,7 +20,6 @@ mod safe;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,7 +35,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::git::trailers::Trailer;
 use crate::layout::{display_path, slugify};
-use crate::report::{LoadError, LoadErrorKind, LoadOptions, Report};
+use crate::report::{LoadError, LoadOptions, Report};
 use crate::rules::repository;
 use crate::rules::{CheckOptions, Checker, Kept, Severity};
 use crate::stats::{GroupBy, StatsOptions};
@@ -295,13 +294,14 @@ fn check_each(
     files
         .par_iter()
         .map(|path| {
-            let result = read_limited(path, load_options.max_file_size).and_then(|bytes| {
-                let hash = hash_of(&bytes);
-                Report::from_vec_with(path, bytes, load_options, |report, root| {
-                    body::render(report, root, scope)
-                })
-                .map(|(r, body)| (r, hash, body))
-            });
+            let result =
+                crate::report::read_file(path, load_options.max_file_size).and_then(|bytes| {
+                    let hash = hash_of(&bytes);
+                    Report::from_vec_with(path, bytes, load_options, |report, root| {
+                        body::render(report, root, scope)
+                    })
+                    .map(|(r, body)| (r, hash, body))
+                });
             progress(Step::Report);
             match result {
                 Ok((report, hash, body)) => {
@@ -326,25 +326,6 @@ fn check_each(
             }
         })
         .collect()
-}
-
-/// The bytes of a report file, at most one byte over `limit` (loading then says it is too large).
-fn read_limited(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, LoadError> {
-    let fail = |kind| LoadError {
-        path: path.to_owned(),
-        kind,
-    };
-    let io = |e: std::io::Error| fail(LoadErrorKind::Io(e.to_string()));
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(fail(LoadErrorKind::Directory));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    Ok(bytes)
 }
 
 /// What the site keeps of a report once its rules ran: the front matter's typed fields, the
