@@ -257,15 +257,15 @@ pub fn escape_html_runs<E>(
     text: &str,
     mut write: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
+    while let Some(i) = next_special(&bytes[start..]).map(|k| start + k) {
+        let entity = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+            _ => "&#39;",
         };
         // The special characters are ASCII: `start` and `i` are character boundaries.
         write(&text[start..i])?;
@@ -273,6 +273,13 @@ pub fn escape_html_runs<E>(
         start = i + 1;
     }
     write(&text[start..])
+}
+
+/// The first of `& < > " '`: memchr finds the first markup character, then a quote before it,
+/// so no byte is looked at more than twice.
+fn next_special(bytes: &[u8]) -> Option<usize> {
+    let markup = memchr::memchr3(b'&', b'<', b'>', bytes);
+    memchr::memchr2(b'"', b'\'', &bytes[..markup.unwrap_or(bytes.len())]).or(markup)
 }
 
 /// The repository's template that fails to load beside the built-ins (tera reports the error of

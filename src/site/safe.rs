@@ -166,10 +166,7 @@ pub fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 16);
     // Copied in runs between the characters to escape (U+2028 and U+2029 start with 0xE2).
     let mut rest = json;
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
-    {
+    while let Some(at) = next_to_escape(rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let mut chars = rest[at..].chars();
         match chars.next() {
@@ -185,6 +182,13 @@ pub fn script_json(json: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The first `<`, `>`, `&` or 0xE2 byte: memchr finds the first three, then the 0xE2 before
+/// them, so no byte is looked at more than twice.
+fn next_to_escape(bytes: &[u8]) -> Option<usize> {
+    let markup = memchr::memchr3(b'<', b'>', b'&', bytes);
+    memchr::memchr(0xE2, &bytes[..markup.unwrap_or(bytes.len())]).or(markup)
 }
 
 #[cfg(test)]
