@@ -71,7 +71,7 @@ fn literal_around(line: &str, m: usize) -> Option<(usize, String)> {
         })
 }
 
-/// The placeholder starting with the `[` or `@` at byte `pos`, if there is one.
+/// The placeholder starting at byte `pos` (a literal, or a bracketed instruction at a `[`).
 fn placeholder_at(line: &str, pos: usize, in_front_matter: bool) -> Option<(usize, String)> {
     let b = line.as_bytes()[pos];
     LITERALS
@@ -134,22 +134,14 @@ fn bracketed(line: &str, open: usize, in_front_matter: bool) -> Option<(usize, S
     .then(|| (open, format!("[{inner}]")))
 }
 
-/// The byte-by-byte search [`find_in`] replaced, kept as its specification.
+/// The byte-by-byte search [`find_in`] replaced (every candidate byte in turn), kept as the
+/// specification of which positions it must try.
 #[cfg(test)]
 fn find_in_reference(line: &str, in_front_matter: bool) -> Option<(usize, String)> {
     line.bytes()
         .enumerate()
         .filter(|&(_, b)| matches!(b, b'Y' | b'H' | b'@' | b'['))
-        .find_map(|(pos, b)| {
-            LITERALS
-                .iter()
-                .find(|lit| lit.as_bytes()[0] == b && literal_at(line, pos, lit))
-                .map(|lit| (pos, (*lit).to_owned()))
-                .or_else(|| match b {
-                    b'[' => bracketed(line, pos, in_front_matter),
-                    _ => None,
-                })
-        })
+        .find_map(|(pos, _)| placeholder_at(line, pos, in_front_matter))
 }
 
 /// [`find_in`] with the column in characters, on a line given as characters (the unit tests'
