@@ -6,17 +6,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-/// Set when tests run inside a git hook; they would point git at the outer repository.
-const INHERITED_GIT_VARS: [&str; 5] = [
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-];
+mod common;
+use common::{INHERITED_GIT_VARS, pm, write};
 
 const POOL: &str = r#"---
 title: "Checkout pool exhaustion"
@@ -56,12 +49,6 @@ impact: "none"
 | 1 | Add prevent_destroy to the zone | bob | 2026-01-25 | immediate | open |
 "#;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// A workspace (`pm.toml` + two reports) in a fresh temp dir, outside any repository.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -69,15 +56,6 @@ fn workspace() -> tempfile::TempDir {
     write(dir.path(), "postmortems/2026-01-10-pool/report.md", POOL);
     write(dir.path(), "postmortems/2026-01-12-dns/report.md", DNS);
     dir
-}
-
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    for var in INHERITED_GIT_VARS {
-        cmd.env_remove(var);
-    }
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
@@ -285,7 +263,7 @@ fn long_text_is_cut_in_the_table_and_whole_elsewhere() {
     write(
         ws.path(),
         "postmortems/2026-01-20-long/report.md",
-        &format!(
+        format!(
             "---\ntitle: Long\nid: PM-3\ndate: 2026-01-20\n---\n\n## Action Items\n\n| # | Action | Owner | Due |\n|---|---|---|---|\n| 1 | {long} | @x | 2026-05-01 |\n"
         ),
     );

@@ -6,18 +6,10 @@
 use std::path::Path;
 use std::process::Command as Std;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn examples() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
+mod common;
+use common::{examples, pm, write};
 
 /// A report that passes every rule.
 fn good(date: &str, id: &str) -> String {
@@ -76,12 +68,6 @@ The build cache volume filled up and CI builds failed.
 | 1 | Re-enable cache eviction at 80% disk usage | @bob | {date} | immediate | done |
 "#
     )
-}
-
-fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 #[test]

@@ -8,15 +8,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+use common::INHERITED_GIT_VARS;
+
 const MARKER: &str = "# installed by pm hook install — checks staged post-mortem reports";
-/// Set when tests run inside a git hook; they would point git at the outer repository.
-const INHERITED_GIT_VARS: [&str; 5] = [
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-];
 const FOREIGN: &str = "#!/bin/sh\nexec lint-staged\n";
 
 /// A temp dir holding repositories, isolated from the user's and the system's git config.

@@ -2,16 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
+mod common;
+use common::pm;
 
 #[test]
 fn new_creates_the_report_and_prints_its_path() {

@@ -6,16 +6,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-const INHERITED_GIT_VARS: [&str; 5] = [
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-];
+mod common;
+use common::{INHERITED_GIT_VARS, pm};
 
 struct Incident {
     id: &'static str,
@@ -178,15 +172,6 @@ fn workspace() -> tempfile::TempDir {
         std::fs::write(folder.join("report.md"), report_text(i)).unwrap();
     }
     dir
-}
-
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    for var in INHERITED_GIT_VARS {
-        cmd.env_remove(var);
-    }
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {

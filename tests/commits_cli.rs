@@ -6,8 +6,10 @@
 use std::path::Path;
 use std::process::Command as Std;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+
+mod common;
+use common::{pm, write};
 
 fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
     let out = Std::new("git")
@@ -31,18 +33,6 @@ fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
 
 fn git(dir: &Path, args: &[&str]) -> String {
     git_at(dir, "2024-03-01T00:00:00Z", args)
-}
-
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 /// A service repository with a deploy before the incident, a tagged release, a rename and a

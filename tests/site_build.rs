@@ -4,23 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::{examples, files, pm};
+
 const AS_OF: &str = "2026-11-01";
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
-
-fn pm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pm").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
 
 /// Builds the examples into `out`.
 fn build_examples(out: &Path, extra: &[&str]) {
@@ -31,28 +22,6 @@ fn build_examples(out: &Path, extra: &[&str]) {
         .assert()
         .success()
         .stdout(predicate::str::starts_with("built 10 reports"));
-}
-
-/// Every file under `dir`, relative, `/`-separated, with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Copies a folder tree (for workspaces the tests change).
