@@ -23,7 +23,7 @@ use gix::bstr::ByteSlice;
 use serde::Serialize;
 
 use super::graph_dates::CorrectedDates;
-use super::packed_commits::{self, PackedCommits, Slot};
+use super::packed_commits::{self, Dates, PackedCommits, Slot};
 use crate::error::{Error, Result};
 
 /// Which date a window filters on. The walk order is always by committer date, as git's.
@@ -90,8 +90,7 @@ pub fn open(path: &Path) -> Result<gix::Repository> {
 /// A commit's parents and the dates the walk needs, for a commit read from its object.
 struct Node {
     parents: Vec<ObjectId>,
-    committer: i64,
-    author: i64,
+    dates: Dates,
 }
 
 /// A commit in the queue: by its position in the commit-graph or its slot in the table of packed
@@ -124,11 +123,7 @@ impl Reader<'_> {
         }
         let mut parents = Vec::new();
         let dates = packed_commits::parse(&object.data, self.repo.object_hash(), &mut parents);
-        Ok(Node {
-            parents,
-            committer: dates.committer,
-            author: dates.author,
-        })
+        Ok(Node { parents, dates })
     }
 
     fn key(&self, id: ObjectId) -> Key {
@@ -211,7 +206,7 @@ impl Queue<'_, '_> {
                     return Ok(());
                 }
                 let node = self.reader.node(id)?;
-                let date = node.committer;
+                let date = node.dates.committer;
                 self.nodes.insert(id, node);
                 date
             }
@@ -305,11 +300,7 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
                 let Some(table) = reader.table.as_ref() else {
                     continue;
                 };
-                let dates = table.dates(slot);
-                let date = match spec.date {
-                    DateKind::Committer => dates.committer,
-                    DateKind::Author => dates.author,
-                };
+                let date = table.dates(slot).of(spec.date);
                 let parents = table.parents(slot).iter().map(|p| reader.key(*p));
                 (date, None, parents.collect())
             }
@@ -317,12 +308,8 @@ pub fn walk(repo: &gix::Repository, spec: &WalkSpec) -> Result<Walk> {
                 let Some(node) = queue.nodes.remove(&id) else {
                     continue;
                 };
-                let date = match spec.date {
-                    DateKind::Committer => node.committer,
-                    DateKind::Author => node.author,
-                };
                 (
-                    date,
+                    node.dates.of(spec.date),
                     None,
                     node.parents.into_iter().map(|p| reader.key(p)).collect(),
                 )

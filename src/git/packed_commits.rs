@@ -26,6 +26,16 @@ pub struct Dates {
     pub author: i64,
 }
 
+impl Dates {
+    /// The date a window on `kind` filters on.
+    pub fn of(&self, kind: super::commits::DateKind) -> i64 {
+        match kind {
+            super::commits::DateKind::Committer => self.committer,
+            super::commits::DateKind::Author => self.author,
+        }
+    }
+}
+
 /// What the walk needs of one commit object: parents, committer and author time (0 when a
 /// signature does not parse, as before). Shared by the table and the one-by-one reads, so both
 /// see a commit the same way.
