@@ -76,7 +76,6 @@ pub(super) fn parse_with<R>(
         .ok()
         .and_then(|m: &FrontMatter| m.date);
 
-    let comments = comments(root, &Columns::new(&text, &lines));
     let mut report = Report {
         path: path.to_owned(),
         source: text,
@@ -90,10 +89,11 @@ pub(super) fn parse_with<R>(
         root_cause: None,
         lessons: Vec::new(),
         actions: None,
-        comments,
+        comments: Vec::new(),
     };
 
     let cols = Columns::new(&report.source, &report.lines);
+    report.comments = comments(root, &cols);
     for (heading, blocks) in group_sections(&children, &mut report.heading, &cols) {
         let mut heading_text = plain_text(heading);
         if heading_text.contains('\n') {
@@ -400,21 +400,16 @@ fn only_comments(html: &str) -> bool {
 
 /// The text of a node with markup removed; soft and hard line breaks become `\n`.
 fn plain_text(node: Node) -> String {
-    let mut out = String::new();
-    for d in node.descendants().skip(1) {
-        match &d.data().value {
-            NodeValue::Text(t) => out.push_str(t),
-            NodeValue::Code(c) => out.push_str(&c.literal),
-            NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
-            _ => {}
-        }
-    }
-    out
+    plain_text_until(node, false)
 }
 
 /// [`plain_text`] up to and with its first line break: its first line is the first line of
 /// [`plain_text`], without the rest of a long paragraph.
 fn plain_text_to_first_break(node: Node) -> String {
+    plain_text_until(node, true)
+}
+
+fn plain_text_until(node: Node, first_break: bool) -> String {
     let mut out = String::new();
     for d in node.descendants().skip(1) {
         match &d.data().value {
@@ -422,7 +417,9 @@ fn plain_text_to_first_break(node: Node) -> String {
             NodeValue::Code(c) => out.push_str(&c.literal),
             NodeValue::SoftBreak | NodeValue::LineBreak => {
                 out.push('\n');
-                break;
+                if first_break {
+                    break;
+                }
             }
             _ => {}
         }
