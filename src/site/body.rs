@@ -71,7 +71,7 @@ impl<'a> Scope<'a> {
 
 /// The report's own folder, when it has one (folder layout: `…/SLUG/report.md`); its files are
 /// the report's artifacts. `reports_dir` is normalised.
-pub fn own_folder(report: &Path, layout: &Reports, reports_dir: &Path) -> Option<PathBuf> {
+fn own_folder(report: &Path, layout: &Reports, reports_dir: &Path) -> Option<PathBuf> {
     report
         .parent()
         .filter(|p| {
@@ -82,53 +82,101 @@ pub fn own_folder(report: &Path, layout: &Reports, reports_dir: &Path) -> Option
         .map(Path::to_owned)
 }
 
+/// How a report's links are decided, the same at check time and when a body is rendered again
+/// from the file: relative to the report's folder, a link names another report, a file of the
+/// report's own folder, or (for a report without one) a publishable file it links to.
+pub struct Links<'s> {
+    base: PathBuf,
+    own_folder: bool,
+    publishable: &'s Publishable,
+    /// The own folder's files by source path, with their link from the page.
+    listed: BTreeMap<PathBuf, String>,
+    /// The artifacts to publish: the report folder's files, then those outside a report folder
+    /// that the body links (flat layouts), once each.
+    pub files: Vec<Artifact>,
+}
+
+/// What a kept link names.
+pub enum Link {
+    /// A report file (normalised path).
+    Report(PathBuf),
+    /// An artifact, by its link from the page's artifacts folder.
+    Artifact(String),
+}
+
+impl<'s> Links<'s> {
+    /// The links of the report at `report`; `reports_dir` is normalised.
+    pub fn new(
+        report: &Path,
+        layout: &Reports,
+        reports_dir: &Path,
+        publishable: &'s Publishable,
+    ) -> Self {
+        let own_folder = own_folder(report, layout, reports_dir);
+        let files = own_folder
+            .as_deref()
+            .map(|f| publishable.under(f, report))
+            .unwrap_or_default();
+        Self {
+            base: report.parent().map_or_else(PathBuf::new, Path::to_owned),
+            own_folder: own_folder.is_some(),
+            publishable,
+            listed: files.iter().map(|a| (a.source.clone(), a.href())).collect(),
+            files,
+        }
+    }
+
+    /// What the link `target` names, `is_report` telling a report file; `None` when the link
+    /// is dropped.
+    pub fn decide(&mut self, target: &str, is_report: impl Fn(&Path) -> bool) -> Option<Link> {
+        let abs = normalize(&self.base.join(target));
+        if is_report(&abs) {
+            return Some(Link::Report(abs));
+        }
+        if let Some(href) = self.listed.get(&abs) {
+            return Some(Link::Artifact(href.clone()));
+        }
+        if self.own_folder {
+            return None;
+        }
+        let found = self.publishable.linked(&self.base, target)?;
+        let href = found.href();
+        if !self.files.iter().any(|a| a.out == found.out) {
+            self.files.push(found);
+        }
+        Some(Link::Artifact(href))
+    }
+}
+
 /// Renders the body of `report` from its tree (see the module header).
 pub fn render<'a>(report: &Report, root: &'a AstNode<'a>, scope: &Scope) -> Body {
     if !markdown::fits_model_tree(&report.source) {
         return Body::Again;
     }
-    let own_folder = own_folder(&report.path, scope.layout, &scope.reports_dir);
-    let base = report
-        .path
-        .parent()
-        .map_or_else(PathBuf::new, Path::to_owned);
-    let mut files = own_folder
-        .as_deref()
-        .map(|f| scope.publishable.under(f, &report.path))
-        .unwrap_or_default();
-    let listed: BTreeMap<PathBuf, String> =
-        files.iter().map(|a| (a.source.clone(), a.href())).collect();
+    let mut links = Links::new(
+        &report.path,
+        scope.layout,
+        &scope.reports_dir,
+        scope.publishable,
+    );
     let mut targets: Vec<PathBuf> = Vec::new();
-    let mut linked: Vec<Artifact> = Vec::new();
-    // The same decisions, in the same order, as the page's resolver in `Renderer::report_page`.
-    let mut resolve = |target: &str| -> Option<String> {
-        let abs = normalize(&base.join(target));
-        if scope.reports.contains(&abs) {
-            let n = targets.len();
-            targets.push(abs);
-            return Some(format!("{PLACEHOLDER}{n}.html"));
-        }
-        if let Some(href) = listed.get(&abs) {
-            return Some(format!("{PLACEHOLDER}{OWN}/{href}"));
-        }
-        if own_folder.is_none() {
-            let found = scope.publishable.linked(&base, target)?;
-            let href = found.href();
-            if !linked.iter().any(|a| a.out == found.out) {
-                linked.push(found);
+    let mut resolve = |target: &str| {
+        Some(match links.decide(target, |p| scope.reports.contains(p))? {
+            Link::Report(abs) => {
+                let n = targets.len();
+                targets.push(abs);
+                format!("{PLACEHOLDER}{n}.html")
             }
-            return Some(format!("{PLACEHOLDER}{OWN}/{href}"));
-        }
-        None
+            Link::Artifact(href) => format!("{PLACEHOLDER}{OWN}/{href}"),
+        })
     };
     let mut html = markdown::render_tree(root, report.source.len(), &mut resolve);
     // Kept until the page is written, with every other report's: no spare capacity.
     html.shrink_to_fit();
-    files.extend(linked);
     Body::Rendered {
         html,
         targets,
-        files,
+        files: links.files,
     }
 }
 

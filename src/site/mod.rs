@@ -1,7 +1,8 @@
 //! `pm build`: the static archive of every report. [`prepare`] reads and checks the reports one
 //! at a time (as `pm check` does) and keeps what the site shows of each, an [`entry::Entry`],
-//! and its page body, rendered from the tree the rules read (`body`); [`Prepared::write`] renders the pages with the (overridable) templates into a temporary
-//! folder beside the target and swaps it in.
+//! and its page body, rendered from the tree the rules read (`body`); [`Prepared::write`]
+//! renders the pages with the (overridable) templates into a temporary folder beside the
+//! target and swaps it in.
 //!
 //! The site works from `file://` and any static host: every link is relative (`base_url` only
 //! makes the feed's and `index.json`'s links absolute), the search index is inline JSON, and
@@ -582,54 +583,27 @@ impl Renderer<'_, '_> {
     }
 
     /// The body rendered again from the file (see [`body`]): links decided with every slug known.
-    fn render_again(
-        &self,
-        e: &Entry,
-        own_folder: Option<&Path>,
-        base: &Path,
-        files: &[artifacts::Artifact],
-    ) -> Result<(String, Vec<artifacts::Artifact>)> {
-        let publishable = &self.prepared.publishable;
-        let pages = &self.prepared.pages;
-        let listed: BTreeMap<PathBuf, String> =
-            files.iter().map(|a| (a.source.clone(), a.href())).collect();
-        let mut linked: Vec<artifacts::Artifact> = Vec::new();
-        let mut resolve = |target: &str| -> Option<String> {
-            let abs = normalize(&base.join(target));
-            if let Some(slug) = pages.get(&abs) {
-                return Some(format!("{slug}.html"));
-            }
-            if let Some(href) = listed.get(&abs) {
-                return Some(format!("{}/{href}", e.slug));
-            }
-            if own_folder.is_none() {
-                let found = publishable.linked(base, target)?;
-                let href = found.href();
-                if !linked.iter().any(|a| a.out == found.out) {
-                    linked.push(found);
-                }
-                return Some(format!("{}/{href}", e.slug));
-            }
-            None
+    fn render_again(&self, e: &Entry) -> Result<(String, Vec<artifacts::Artifact>)> {
+        let prepared = self.prepared;
+        let pages = &prepared.pages;
+        let mut links = body::Links::new(
+            &prepared.archive.reports[e.report].path,
+            &prepared.ws.config.reports,
+            &prepared.archive.dir,
+            &prepared.publishable,
+        );
+        let mut resolve = |target: &str| match links.decide(target, |p| pages.contains_key(p))? {
+            body::Link::Report(abs) => pages.get(&abs).map(|slug| format!("{slug}.html")),
+            body::Link::Artifact(href) => Some(format!("{}/{href}", e.slug)),
         };
         let source = self.source(e.report)?;
         let body = markdown::render(&source, &mut resolve);
-        Ok((body, linked))
+        Ok((body, links.files))
     }
 
     /// The report's page and its artifacts; returns how many artifacts were copied.
     fn report_page(&self, e: &Entry) -> Result<usize> {
         let prepared = self.prepared;
-        let report = &prepared.archive.reports[e.report];
-        let own_folder = body::own_folder(
-            &report.path,
-            &prepared.ws.config.reports,
-            &prepared.archive.dir,
-        );
-        let base = report
-            .path
-            .parent()
-            .map_or_else(PathBuf::new, Path::to_owned);
         let taken = prepared.bodies[e.report]
             .lock()
             .map(|mut b| std::mem::replace(&mut *b, body::Body::Again))
@@ -644,16 +618,7 @@ impl Renderer<'_, '_> {
         };
         let (body, mut files) = match rendered {
             Some(done) => done,
-            None => {
-                let publishable = &prepared.publishable;
-                let mut files = own_folder
-                    .as_deref()
-                    .map(|f| publishable.under(f, &report.path))
-                    .unwrap_or_default();
-                let (body, linked) = self.render_again(e, own_folder.as_deref(), &base, &files)?;
-                files.extend(linked);
-                (body, files)
-            }
+            None => self.render_again(e)?,
         };
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         files.dedup_by(|a, b| a.out == b.out);
