@@ -138,9 +138,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         Inputs::Listed(inputs) => inputs.into_par_iter().map(check_one).collect(),
         Inputs::Archive(dir) => {
             // The walk feeds the checks as it finds files rather than being a step of its own:
-            // it runs on one worker of the pool and hands each file to whichever worker is
-            // free (the walker too, once it is done). Sorting by path then gives the order of
-            // a sorted walk.
+            // it runs on a thread of its own and spawns a job per file on the pool (the worker
+            // that started it joins in once it is done). Sorting by path then gives the order
+            // of a sorted walk.
             let found = std::sync::Mutex::new(Vec::new());
             let (ws, dir, found_ref, check_one) = (&ws, &dir, &found, &check_one);
             rayon::scope(|scope| {
