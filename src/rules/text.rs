@@ -93,18 +93,23 @@ fn blank<'a>(line: &'a str, in_comment: &mut bool, body: bool) -> Cow<'a, str> {
     }
 }
 
+/// The first byte that may open something to hide: a `<` (a comment), and in the body a
+/// backtick (a code span).
+fn next_opener(bytes: &[u8], body: bool) -> Option<usize> {
+    if body {
+        memchr::memchr2(b'<', b'`', bytes)
+    } else {
+        memchr::memchr(b'<', bytes)
+    }
+}
+
 /// Blanks comments (which may span lines: `in_comment` carries over) and, in the body, code
 /// spans, into `out`. `false` when the line has nothing to hide: `out` is then left alone and
 /// the line is its own visible text.
 fn blank_into(line: &str, in_comment: &mut bool, body: bool, out: &mut Vec<u8>) -> bool {
     let bytes = line.as_bytes();
     // Nothing to hide without a comment going on, a `<` that may open one, or a backtick.
-    let opener = if body {
-        memchr::memchr2(b'<', b'`', bytes)
-    } else {
-        memchr::memchr(b'<', bytes)
-    };
-    if !*in_comment && opener.is_none() {
+    if !*in_comment && next_opener(bytes, body).is_none() {
         return false;
     }
     out.clear();
@@ -123,12 +128,7 @@ fn blank_into(line: &str, in_comment: &mut bool, body: bool, out: &mut Vec<u8>) 
             i = end;
             continue;
         }
-        let next = if body {
-            memchr::memchr2(b'<', b'`', &bytes[i..])
-        } else {
-            memchr::memchr(b'<', &bytes[i..])
-        }
-        .map_or(bytes.len(), |k| i + k);
+        let next = next_opener(&bytes[i..], body).map_or(bytes.len(), |k| i + k);
         if in_code {
             out[i..next].fill(b' ');
         }
